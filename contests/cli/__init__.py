@@ -1,0 +1,33 @@
+"""The `cpelo` console command: thin click commands over library functions.
+
+Each subcommand lives in its own module here and is registered below; bad input raises
+``click.UsageError``/``CpeloUsageError`` and ends as one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import click
+
+from contests.cli.errors import run_main
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version("cpelo"), prog_name="cpelo")
+def cli() -> None:
+    """cpelo: judge code, simulate Codeforces contests, and rate models against humans."""
+
+
+def _register() -> None:
+    # Imported here so `cpelo --help` stays fast and a missing optional extra only breaks its command.
+    from contests.cli import sandbox_cmd
+
+    cli.add_command(sandbox_cmd.sandbox)
+
+
+_register()
+
+
+def main() -> None:
+    run_main(cli)

@@ -1,0 +1,13 @@
+"""The sandbox's exception hierarchy."""
+
+
+class SandboxError(Exception):
+    """Base of every error the sandbox raises."""
+
+
+class SandboxUnavailable(SandboxError):
+    """A mechanism the backend needs is missing on this host; the message names it and what cannot be enforced."""
+
+
+class SandboxConfigError(SandboxError):
+    """The caller asked for something invalid (a missing path, a bad limit)."""
