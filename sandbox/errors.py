@@ -6,7 +6,10 @@ class SandboxError(Exception):
 
 
 class SandboxUnavailable(SandboxError):
-    """A mechanism the backend needs is missing on this host; the message names it and what cannot be enforced."""
+    """A mechanism the backend needs is missing on this host.
+
+    The message names the mechanism and what cannot be enforced without it.
+    """
 
 
 class SandboxConfigError(SandboxError):

@@ -24,11 +24,19 @@ class Limits(BaseModel):
     memory: int | None = Field(
         256 * MiB, gt=0, description="bytes, peak memory of the whole tree (cgroup); over it: MEMORY_LIMIT"
     )
-    stdout_bytes: int | None = Field(64 * MiB, ge=0, description="bytes written to stdout; over it: OUTPUT_LIMIT")
-    stderr_bytes: int | None = Field(1 * MiB, ge=0, description="bytes written to stderr; over it: OUTPUT_LIMIT")
-    processes: int = Field(1, ge=1, description="processes and threads alive at once in the tree (pids cgroup)")
+    stdout_bytes: int | None = Field(
+        64 * MiB, ge=0, description="bytes written to stdout; over it: OUTPUT_LIMIT"
+    )
+    stderr_bytes: int | None = Field(
+        1 * MiB, ge=0, description="bytes written to stderr; over it: OUTPUT_LIMIT"
+    )
+    processes: int = Field(
+        1, ge=1, description="processes and threads alive at once in the tree (pids cgroup)"
+    )
     open_files: int = Field(64, ge=3, description="open file descriptors per process (RLIMIT_NOFILE)")
-    file_size: int = Field(16 * MiB, ge=0, description="bytes, largest file a process may write (RLIMIT_FSIZE)")
+    file_size: int = Field(
+        16 * MiB, ge=0, description="bytes, largest file a process may write (RLIMIT_FSIZE)"
+    )
     disk: int = Field(
         64 * MiB, ge=0, description="bytes, total size of files the run may create in its writable dirs"
     )

@@ -24,6 +24,19 @@ def _register() -> None:
     from contests.cli import sandbox_cmd
 
     cli.add_command(sandbox_cmd.sandbox)
+    from contests.cli import judge_cmd
+
+    cli.add_command(judge_cmd.judge)
+    from contests.cli import rate_cmd
+
+    cli.add_command(rate_cmd.rate)
+    from contests.cli import contests_cmd
+
+    cli.add_command(contests_cmd.contests)
+    from contests.cli import demo_cmd, simulate_cmd
+
+    cli.add_command(simulate_cmd.simulate)
+    cli.add_command(demo_cmd.demo)
 
 
 _register()

@@ -2,9 +2,97 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
+
+from sandbox import Limits, MiB, SandboxConfig, run
+from sandbox.attacks import ATTACKS, run_suite
 
 
 @click.group()
 def sandbox() -> None:
     """Run untrusted code under limits; check that the sandbox contains hostile programs."""
+
+
+def _config(backend: str, allow_unconfined: bool) -> SandboxConfig:
+    return SandboxConfig(backend=backend, allow_unconfined=allow_unconfined)  # type: ignore[arg-type]
+
+
+_BACKEND = click.option("--backend", type=click.Choice(["native", "unconfined"]), default="native", show_default=True)
+_ALLOW = click.option("--allow-unconfined", is_flag=True, help="Opt in to running without isolation.")
+
+
+@sandbox.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_BACKEND
+@_ALLOW
+def selftest(as_json: bool, backend: str, allow_unconfined: bool) -> None:
+    """Run the attack suite (hostile C, C++ and Python programs) and report which were contained."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]selftest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("compiling", total=len(ATTACKS))
+
+        def advance(name: str) -> None:
+            bar.update(task, description=name, completed=[a.name for a in ATTACKS].index(name))
+
+        report = run_suite(_config(backend, allow_unconfined), progress=advance)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        table = Table(title=f"sandbox selftest ({report.backend})")
+        for col in ("attack", "expected", "observed", "contained", "detail"):
+            table.add_column(col)
+        for outcome in report.attacks:
+            mark = "[green]yes[/]" if outcome.contained else "[red]NO[/]"
+            table.add_row(outcome.name, "/".join(outcome.expected), outcome.status, mark, outcome.detail)
+        Console().print(table)
+        click.echo(f"{report.passed} contained, {report.failed} not contained")
+    sys.exit(0 if report.failed == 0 else 1)
+
+
+@sandbox.command("run", context_settings={"ignore_unknown_options": True})
+@click.option("--cpu", type=float, default=1.0, show_default=True, help="CPU seconds.")
+@click.option("--wall", type=float, default=None, help="Wall seconds (default 2 x cpu + 1).")
+@click.option("--mem", type=int, default=256, show_default=True, help="Memory in MiB.")
+@click.option("--procs", type=int, default=1, show_default=True, help="Processes and threads at once.")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the RunResult as JSON.")
+@_BACKEND
+@_ALLOW
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def run_cmd(
+    cpu: float,
+    wall: float | None,
+    mem: int,
+    procs: int,
+    workdir: Path,
+    as_json: bool,
+    backend: str,
+    allow_unconfined: bool,
+    command: tuple[str, ...],
+) -> None:
+    """Run COMMAND (absolute path) in the sandbox with the terminal's stdin/stdout/stderr; print the result."""
+    limits = Limits(cpu_time=cpu, wall_time=wall, memory=mem * MiB, processes=procs)
+    result = run(
+        list(command),
+        limits,
+        workdir=workdir.resolve(),
+        stdin=0,
+        stdout=1,
+        stderr=2,
+        config=_config(backend, allow_unconfined),
+    )
+    if as_json:
+        click.echo(result.model_dump_json(indent=2), err=True)
+    else:
+        click.echo(json.dumps(result.model_dump(mode="json")), err=True)

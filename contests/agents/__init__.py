@@ -1,0 +1,51 @@
+"""Where submissions come from: `replay:FILE`, `openai:MODEL`, `command:CMD`, `demo:RATING`.
+
+Every agent yields the same Submission model (contests.agents.base); `make_agent` parses a spec.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contests.agents.base import Agent, AgentError, AgentOptions, Request, Submission
+
+__all__ = ["KINDS", "Agent", "AgentError", "AgentOptions", "Request", "Submission", "make_agent"]
+
+KINDS = ("replay", "openai", "command", "demo")
+
+
+def make_agent(spec: str, options: AgentOptions | None = None, *, cache_dir: Path | None = None) -> Agent:
+    """The agent named by `spec` (KIND:ARGUMENT)."""
+    options = options or AgentOptions()
+    kind, sep, arg = spec.partition(":")
+    if not sep or kind not in KINDS:
+        raise AgentError(f"--agent {spec!r}: expected one of {', '.join(k + ':...' for k in KINDS)}")
+    if not arg:
+        raise AgentError(f"--agent {spec!r}: {kind}: needs an argument after the colon")
+    if kind == "replay":
+        from contests.agents.replay import ReplayAgent
+
+        return ReplayAgent(Path(arg))
+    if kind == "command":
+        from contests.agents.command import CommandAgent
+
+        return CommandAgent(arg, options)
+    if kind == "demo":
+        from contests.agents.demo import DemoAgent
+
+        try:
+            rating = float(arg)
+        except ValueError:
+            raise AgentError(f"--agent {spec!r}: demo: the rating must be a number") from None
+        return DemoAgent(rating)
+    from contests.agents.openai import OpenAIAgent
+
+    if options.cache_dir:
+        directory = Path(options.cache_dir)
+    elif cache_dir is not None:
+        directory = cache_dir
+    else:
+        from contests.settings import Settings
+
+        directory = Settings().cache_dir / "completions"
+    return OpenAIAgent(arg, options, directory)

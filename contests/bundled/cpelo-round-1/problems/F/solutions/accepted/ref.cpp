@@ -1,0 +1,22 @@
+#include <cstdio>
+#include <queue>
+
+int main() {
+    int n;
+    scanf("%d", &n);
+    std::priority_queue<long long> heap;
+    long long total = 0;
+    for (int i = 0; i < n; i++) {
+        long long a;
+        scanf("%lld", &a);
+        long long c = a - i;
+        if (!heap.empty() && heap.top() > c) {
+            total += heap.top() - c;
+            heap.pop();
+            heap.push(c);
+        }
+        heap.push(c);
+    }
+    printf("%lld\n", total);
+    return 0;
+}

@@ -1,0 +1,71 @@
+"""`cpelo demo`: the whole pipeline offline on the bundled Codeforces round with the demo agent."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from contests.cli.simulate_cmd import ESTIMATOR_CHOICE, TIMING_CHOICE
+
+DEMO_CONTEST = "cpelo-round-1"
+
+
+@click.command()
+@click.option("--rating", type=float, default=1600, show_default=True, help="The demo contestant's rating R.")
+@click.option(
+    "--samples",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Samples per problem (1: solves like a contestant of rating R).",
+)
+@click.option(
+    "--timing",
+    type=TIMING_CHOICE,
+    default="human-median",
+    show_default=True,
+)
+@click.option(
+    "--estimator",
+    type=ESTIMATOR_CHOICE,
+    default="cf-performance",
+    show_default=True,
+)
+@click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the results (and their cache) here; default: a temporary directory.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead of the table.")
+def demo(
+    rating: float,
+    samples: int,
+    timing: str,
+    estimator: str,
+    jobs: int | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile."""
+    from contests.agents import make_agent
+    from contests.cli.simulate_cmd import print_summary, progress_reporter
+    from contests.simulate import SimulateOptions, load_contest, simulate
+
+    options = SimulateOptions.model_validate(
+        {"samples": samples, "timing": timing, "estimator": estimator, **({"jobs": jobs} if jobs else {})}
+    )
+    contest = load_contest(DEMO_CONTEST)
+    agent = make_agent(f"demo:{rating:g}")
+    with tempfile.TemporaryDirectory(prefix="cpelo-demo-") as tmp:
+        target = out or Path(tmp) / "demo.json"
+        with progress_reporter(not as_json and sys.stderr.isatty()) as reporter:
+            results = simulate([contest], agent, options, out=target, reporter=reporter)
+    if as_json:
+        click.echo(results.model_dump_json(indent=2))
+        return
+    print_summary(results)
+    click.echo(f"wall time: {results.wall_time_s:.1f} s" + (f"; results: {out}" if out else ""))

@@ -1,0 +1,350 @@
+"""``cpelo contests validate``: is a contest (or problem, or Kattis package) fit to judge?
+
+Every test present and readable, the checker and interactor compile, a time limit, and every jury
+solution gets a verdict consistent with the directory it sits in. Also derives a Kattis package's
+time limit the way problemtools does, from the accepted submissions.
+"""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contests.errors import ContestError, FormatError
+from contests.formats import kattis, native
+from contests.problem import ExpectedVerdict, Problem, Solution
+from contests.problem_loader import load_problem, to_judge_task
+from judge.batch import Submission, judge_many
+from judge.checkers import build_program
+from judge.errors import JudgeError
+from judge.judge import Judge
+from judge.languages.detect import language_for_file
+from judge.languages.registry import get_language
+from judge.verdict import JudgeResult
+
+# Verdicts (judge.verdict.Verdict values) consistent with each expected-verdict directory.
+CONSISTENT: dict[ExpectedVerdict, frozenset[str]] = {
+    ExpectedVerdict.ACCEPTED: frozenset({"OK"}),
+    ExpectedVerdict.SLOW_ACCEPTED: frozenset({"OK", "TIME_LIMIT_EXCEEDED"}),
+    ExpectedVerdict.WRONG_ANSWER: frozenset({"WRONG_ANSWER", "PRESENTATION_ERROR"}),
+    ExpectedVerdict.PRESENTATION_ERROR: frozenset({"PRESENTATION_ERROR"}),
+    ExpectedVerdict.TIME_LIMIT_EXCEEDED: frozenset({"TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED"}),
+    # Kattis reports memory exhaustion as a run-time error
+    ExpectedVerdict.RUN_TIME_ERROR: frozenset({"RUNTIME_ERROR", "MEMORY_LIMIT_EXCEEDED"}),
+    ExpectedVerdict.MEMORY_LIMIT_EXCEEDED: frozenset({"MEMORY_LIMIT_EXCEEDED", "RUNTIME_ERROR"}),
+    ExpectedVerdict.REJECTED: frozenset(
+        {
+            "WRONG_ANSWER",
+            "PRESENTATION_ERROR",
+            "TIME_LIMIT_EXCEEDED",
+            "MEMORY_LIMIT_EXCEEDED",
+            "RUNTIME_ERROR",
+            "IDLENESS_LIMIT_EXCEEDED",
+            "OUTPUT_LIMIT_EXCEEDED",
+        }
+    ),
+}
+CONSISTENT[ExpectedVerdict.PARTIALLY_ACCEPTED] = CONSISTENT[ExpectedVerdict.REJECTED]
+DERIVATION_CAP = 10.0  # seconds: the limit the accepted submissions run under while being timed
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    problem: str
+    severity: Literal["error", "warning"]
+    message: str
+
+
+class SolutionCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    problem: str
+    solution: str
+    expected: str
+    verdict: str = Field(description="the judge's summary, e.g. 'WRONG_ANSWER on test 3', or 'skipped'")
+    time_s: float = 0.0
+    consistent: bool | None = Field(description="None: not judged (no runtime for its language)")
+    note: str = ""
+
+
+class ValidationReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: str
+    problems: int = 0
+    tests: int = 0
+    findings: list[Finding] = Field(default_factory=list)
+    solutions: list[SolutionCheck] = Field(default_factory=list)
+    derived_time_limits: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings) and all(
+            s.consistent is not False for s in self.solutions
+        )
+
+    def render(self) -> str:
+        lines = [f"{self.target}: {self.problems} problem(s), {self.tests} tests"]
+        for problem, limit in self.derived_time_limits.items():
+            lines.append(f"  {problem}: derived time limit {limit:g} s (problemtools rule)")
+        for check in self.solutions:
+            mark = {True: "ok  ", False: "FAIL", None: "skip"}[check.consistent]
+            extra = f"  ({check.note})" if check.note else ""
+            lines.append(
+                f"  [{mark}] {check.problem} {check.expected}/{check.solution}: {check.verdict}"
+                f" {check.time_s:.2f}s{extra}"
+            )
+        for finding in self.findings:
+            lines.append(f"  {finding.severity}: {finding.problem}: {finding.message}")
+        judged = [s for s in self.solutions if s.consistent is not None]
+        bad = sum(1 for s in judged if not s.consistent)
+        lines.append(
+            f"{'OK' if self.ok else 'PROBLEMS FOUND'}: {len(judged)} solutions judged, {bad} inconsistent, "
+            f"{len(self.solutions) - len(judged)} skipped, "
+            f"{sum(1 for f in self.findings if f.severity == 'error')} errors"
+        )
+        return "\n".join(lines)
+
+
+Progress = Callable[[str], None]
+
+
+def problems_at(path: Path) -> list[Problem]:
+    """The problems of a contest dir, or the one problem of a problem dir / Kattis package."""
+    path = Path(path)
+    if native.is_contest_dir(path):
+        return native.read_contest(path).problems
+    return [load_problem(path)]
+
+
+def validate(
+    path: Path,
+    *,
+    judge_solutions: bool = True,
+    jobs: int | None = None,
+    on_progress: Progress | None = None,
+) -> ValidationReport:
+    report = ValidationReport(target=str(path))
+    try:
+        problems = problems_at(path)
+    except ContestError as exc:
+        report.findings.append(Finding(problem=str(path), severity="error", message=str(exc)))
+        return report
+    report.problems = len(problems)
+    judge = _judge() if judge_solutions else None
+    for problem in problems:
+        label = problem.index or problem.id
+        report.tests += len(problem.tests.all())
+        _check_tests(problem, label, report)
+        if judge is None:
+            continue
+        if not _check_programs(problem, label, report, judge):
+            continue
+        if problem.time_limit is None and problem.derived_time_limit is None:
+            try:
+                problem = derive_time_limit(problem, judge=judge, jobs=jobs)
+            except ContestError as exc:
+                report.findings.append(Finding(problem=label, severity="error", message=str(exc)))
+                continue
+            assert problem.derived_time_limit is not None
+            report.derived_time_limits[label] = float(problem.derived_time_limit.time_limit)
+        _check_solutions(problem, label, report, judge, jobs, on_progress)
+    return report
+
+
+def _judge() -> Judge:
+    return Judge()
+
+
+def _check_tests(problem: Problem, label: str, report: ValidationReport) -> None:
+    if not problem.tests.all():
+        report.findings.append(Finding(problem=label, severity="error", message="no tests"))
+    for group, tests in problem.tests.groups():
+        for test in tests:
+            for kind, file in (("input", test.input), ("answer", test.answer)):
+                if file is None:
+                    continue
+                try:
+                    with file.open("rb") as handle:
+                        handle.read(1)
+                except OSError as exc:
+                    report.findings.append(
+                        Finding(
+                            problem=label,
+                            severity="error",
+                            message=f"test {group}/{test.name}: {kind} {file} unreadable ({exc.strerror})",
+                        )
+                    )
+    if problem.time_limit is None and problem.derived_time_limit is None and not problem.solutions:
+        report.findings.append(
+            Finding(
+                problem=label,
+                severity="error",
+                message="no time limit and no accepted solution to derive one",
+            )
+        )
+    for note in problem.notes:
+        report.findings.append(Finding(problem=label, severity="warning", message=note))
+
+
+def _check_programs(problem: Problem, label: str, report: ValidationReport, judge: Judge) -> bool:
+    """Compile the checker and the interactor; False when one does not."""
+
+    task = to_judge_task(problem, time_limit=problem.time_limit or 1.0, data_dir=Path(tempfile.mkdtemp()))
+    ok = True
+    programs = []
+    if task.checker.source is not None:
+        programs.append(("checker", task.checker.source, task.checker.language, task.checker.include_dirs))
+    if task.interactor is not None:
+        i = task.interactor
+        programs.append(("interactor", i.source, i.language, i.include_dirs))
+    for what, source, language, include in programs:
+        try:
+            with tempfile.TemporaryDirectory(prefix="cpelo-validate-") as work:
+                build_program(
+                    source,
+                    language,
+                    include,
+                    cache=judge.cache,
+                    config=judge.config,
+                    work_root=Path(work),
+                    what=what,
+                )
+        except JudgeError as exc:
+            ok = False
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            report.findings.append(Finding(problem=label, severity="error", message=f"{what}: {message}"))
+    return ok
+
+
+def _runnable(solution: Solution) -> str | None:
+    """Why the judge cannot run this solution here, or None."""
+    if solution.path is not None and solution.path.is_dir():
+        return "multi-file solution (a directory): not supported"
+    if Path(solution.name).suffix == ".py" and "python2" in solution.read_text()[:200].split("\n")[0]:
+        return "Python 2 program (#! python2): no Python 2 runtime"
+    try:
+        if solution.language is not None:
+            language = get_language(solution.language)
+        else:
+            language = language_for_file(solution.path or Path(solution.name))
+    except JudgeError as exc:
+        return str(exc).split(";")[0].split(": ", 1)[-1]
+    availability = language.availability()
+    return None if availability.available else availability.reason
+
+
+def _source(solution: Solution) -> tuple[str | Path, str | None]:
+    if solution.path is not None:
+        return solution.path, solution.language
+    return solution.read_text(), solution.language
+
+
+def _check_solutions(
+    problem: Problem,
+    label: str,
+    report: ValidationReport,
+    judge: Judge,
+    jobs: int | None,
+    on_progress: Progress | None,
+) -> None:
+    runnable: list[Solution] = []
+    for solution in problem.solutions:
+        reason = _runnable(solution)
+        if reason is not None:
+            report.solutions.append(
+                SolutionCheck(
+                    problem=label,
+                    solution=solution.name,
+                    expected=solution.expected.value,
+                    verdict="skipped",
+                    consistent=None,
+                    note=reason,
+                )
+            )
+        else:
+            runnable.append(solution)
+    if not runnable:
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="cpelo-validate-"))
+    task = to_judge_task(problem, data_dir=data_dir)
+    submissions = []
+    for solution in runnable:
+        source, language = _source(solution)
+        submissions.append(Submission(task=task, source=source, language=language))
+
+    def progress(position: int, result: JudgeResult) -> None:
+        if on_progress is not None:
+            on_progress(f"{label} {runnable[position].name}: {result.summary()}")
+
+    results = judge_many(submissions, jobs=jobs, settings=judge.settings, on_result=progress)
+    for solution, result in zip(runnable, results, strict=True):
+        verdict = str(result.verdict)
+        consistent = verdict in CONSISTENT[solution.expected]
+        note = ""
+        if verdict in ("JUDGE_ERROR", "COMPILATION_ERROR"):
+            note = (result.compile_log or "").strip().splitlines()[0][:200] if result.compile_log else ""
+            if not note and result.tests:
+                note = result.tests[-1].checker_message[:200]
+        report.solutions.append(
+            SolutionCheck(
+                problem=label,
+                solution=solution.name,
+                expected=solution.expected.value,
+                verdict=result.summary(),
+                time_s=result.time_s,
+                consistent=consistent,
+                note=note,
+            )
+        )
+
+
+def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int | None = None) -> Problem:
+    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions."""
+    judge = judge or _judge()
+    where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
+    accepted = [
+        s for s in problem.solutions if s.expected is ExpectedVerdict.ACCEPTED and _runnable(s) is None
+    ]
+    if not accepted:
+        raise FormatError(
+            where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"
+        )
+    task = to_judge_task(
+        problem, time_limit=DERIVATION_CAP, data_dir=Path(tempfile.mkdtemp(prefix="cpelo-derive-"))
+    )
+    submissions = [
+        Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+        for s in accepted
+    ]
+    results = judge_many(submissions, jobs=jobs, settings=judge.settings)
+    times = [r.time_s for r in results if r.accepted]
+    if not times:
+        failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))
+        raise FormatError(
+            where, "time_limit", f"cannot derive a time limit: no accepted submission passed ({failures})"
+        )
+    derived = kattis.derive_time_limit(
+        max(times),
+        problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
+        problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
+        measured_with=f"cpelo judge ({judge.config.backend} sandbox) on {platform.node()}, "
+        f"{len(times)} accepted submissions",
+    )
+    return problem.model_copy(update={"derived_time_limit": derived})
+
+
+def derive_for_import(jobs: int | None = None) -> Callable[[Problem], Problem]:
+    def derive(problem: Problem) -> Problem:
+        return derive_time_limit(problem, jobs=jobs)
+
+    return derive
+
+
+__all__: Sequence[str] = ["ValidationReport", "derive_time_limit", "validate"]

@@ -1,0 +1,171 @@
+"""Interactive problems: interactor and solution connected by two pipes, both sandboxed and measured.
+
+Who wins when both fail: whoever failed first. A solution that crashes, runs out of time or memory
+before the interactor has decided gets its own verdict; an interactor that decided WRONG_ANSWER first
+wins over the solution's later failure (caused by the closed pipe). A deadlock (both waiting to read)
+ends when the solution's wall-clock limit kills it: IDLENESS_LIMIT_EXCEEDED.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sandbox
+from judge.checkers import (
+    CheckOutcome,
+    helper_limits,
+    kattis_message,
+    kattis_outcome,
+    testlib_outcome,
+)
+from judge.compiler import Program
+from judge.task import InteractorProtocol, InteractorSpec, TestCase
+from judge.verdict import Verdict
+from sandbox import Limits, MiB, RunResult, SandboxConfig
+
+
+@dataclass
+class Interactor:
+    spec: InteractorSpec
+    program: Program
+    home: Path  # installed copy, visible to the sandbox
+    config: SandboxConfig
+    time_limit: float
+
+
+@dataclass
+class _Side:
+    result: RunResult | None = None
+    error: BaseException | None = None
+    ended: float = 0.0  # monotonic clock at the death of the process tree, as measured
+
+
+@dataclass(frozen=True)
+class InteractiveRun:
+    solution: RunResult
+    interactor: RunResult
+    outcome: CheckOutcome  # the interactor's own verdict on the exchange
+    solution_first: bool  # the solution's process tree ended before the interactor's
+    interactor_output: Path  # testlib: the file the interactor wrote for the checker
+
+
+def _drain(fd: int) -> None:
+    """Read a pipe to EOF so a writer whose peer has gone never blocks; then close it."""
+    try:
+        while os.read(fd, 1 << 16):
+            pass
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def run_interactive(
+    interactor: Interactor,
+    test: TestCase,
+    *,
+    solution_argv: list[str],
+    solution_limits: Limits,
+    solution_env: dict[str, str],
+    solution_home: Path,
+    solution_stderr: Path,
+    scratch: Path,
+    work: Path,
+) -> InteractiveRun:
+    sol_to_int_r, sol_to_int_w = os.pipe()
+    int_to_sol_r, int_to_sol_w = os.pipe()
+    inp, ans = test.input.resolve(), test.answer.resolve()
+    tout = work / "interactor.out"
+    tout.write_bytes(b"")
+    tout.chmod(0o666)
+    feedback = work / "feedback"
+    feedback.mkdir(exist_ok=True)
+    feedback.chmod(0o777)
+    for stale in feedback.iterdir():
+        stale.unlink()
+    inter_stderr = work / "interactor.err"
+    base = interactor.program.language.run_argv(interactor.home, 1024 * MiB)
+    if interactor.spec.protocol is InteractorProtocol.TESTLIB:
+        inter_argv = [*base, str(inp), str(tout), str(ans), *interactor.spec.flags]
+        writable = [tout]
+    else:
+        inter_argv = [*base, str(inp), str(ans), str(feedback) + "/", *interactor.spec.flags]
+        writable = [feedback]
+    limits = helper_limits(interactor.time_limit)
+    # The interactor outlives the solution's wall-clock limit, so a deadlock is blamed on the solution.
+    sol_wall = solution_limits.effective_wall_time() or 0.0
+    limits = limits.model_copy(update={"wall_time": max(limits.wall_time or 0.0, sol_wall + 5.0)})
+
+    sides = {"solution": _Side(), "interactor": _Side()}
+
+    def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
+        side = sides[name]
+        start = time.monotonic()
+        try:
+            side.result = sandbox.run(stdin=own_read, stdout=own_write, **call)  # type: ignore[arg-type]
+            side.ended = start + side.result.wall_time
+        except BaseException as exc:  # reported by the caller; the pipes must still be closed
+            side.error = exc
+            side.ended = time.monotonic()
+        finally:
+            # Our peer sees EOF once we are gone, and never blocks writing to us.
+            os.close(own_write)
+            threading.Thread(target=_drain, args=(own_read,), daemon=True).start()
+
+    sol_call: dict[str, object] = {
+        "argv": solution_argv,
+        "limits": solution_limits,
+        "workdir": scratch,
+        "stderr": solution_stderr,
+        "env": solution_env,
+        "readonly_paths": [solution_home],
+        "config": interactor.config,
+    }
+    inter_call: dict[str, object] = {
+        "argv": inter_argv,
+        "limits": limits,
+        "workdir": work,
+        "stderr": inter_stderr,
+        "readonly_paths": sorted({inp, ans, interactor.home}),
+        "writable_paths": writable,
+        "config": interactor.config,
+    }
+    threads = [
+        threading.Thread(target=run_side, args=("solution", int_to_sol_r, sol_to_int_w, sol_call)),
+        threading.Thread(target=run_side, args=("interactor", sol_to_int_r, int_to_sol_w, inter_call)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for side in sides.values():
+        if side.error is not None:
+            raise side.error
+    sol, inter = sides["solution"], sides["interactor"]
+    assert sol.result is not None and inter.result is not None
+    if interactor.spec.protocol is InteractorProtocol.TESTLIB:
+        outcome = testlib_outcome(inter.result, _read(inter_stderr))
+    else:
+        outcome = kattis_outcome(inter.result, kattis_message(feedback, inter_stderr))
+    if outcome.verdict is Verdict.JUDGE_ERROR:
+        outcome = CheckOutcome(Verdict.JUDGE_ERROR, outcome.message.replace("checker", "interactor", 1))
+    return InteractiveRun(
+        solution=sol.result,
+        interactor=inter.result,
+        outcome=outcome,
+        solution_first=sol.ended <= inter.ended,
+        interactor_output=tout,
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes()[:2000].decode("utf-8", "replace").strip()
+    except OSError:
+        return ""

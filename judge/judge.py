@@ -1,0 +1,260 @@
+"""Judging one submission: compile once, run the tests in order in the sandbox, check each output.
+
+Sandbox status -> verdict: TIME_LIMIT -> TIME_LIMIT_EXCEEDED, MEMORY_LIMIT -> MEMORY_LIMIT_EXCEEDED,
+IDLE_LIMIT -> IDLENESS_LIMIT_EXCEEDED, OUTPUT_LIMIT -> OUTPUT_LIMIT_EXCEEDED, NONZERO_EXIT/SIGNALED ->
+RUNTIME_ERROR, SANDBOX_ERROR -> JUDGE_ERROR; a clean exit goes to the checker.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sandbox
+from judge.checkers import (
+    Checker,
+    CheckOutcome,
+    ExternalChecker,
+    build_program,
+    describe_failure,
+    prepare_checker,
+)
+from judge.compile_cache import CompileCache
+from judge.compiler import SandboxFailure, _open_permissions, compile_program
+from judge.errors import JudgeError
+from judge.interactive import Interactor, run_interactive
+from judge.languages import get_language, language_for_file
+from judge.languages.base import Language
+from judge.settings import JudgeSettings
+from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
+from judge.verdict import JudgeResult, TestResult, Verdict
+from sandbox import RunResult, SandboxConfig, Status
+
+_STATUS_VERDICT = {
+    Status.TIME_LIMIT: Verdict.TIME_LIMIT_EXCEEDED,
+    Status.MEMORY_LIMIT: Verdict.MEMORY_LIMIT_EXCEEDED,
+    Status.IDLE_LIMIT: Verdict.IDLENESS_LIMIT_EXCEEDED,
+    Status.OUTPUT_LIMIT: Verdict.OUTPUT_LIMIT_EXCEEDED,
+    Status.NONZERO_EXIT: Verdict.RUNTIME_ERROR,
+    Status.SIGNALED: Verdict.RUNTIME_ERROR,
+    Status.SANDBOX_ERROR: Verdict.JUDGE_ERROR,
+}
+_STDERR_TAIL = 4096
+
+
+def run_verdict(
+    language: Language, result: RunResult, stderr_tail: bytes, time_limit: float
+) -> Verdict | None:
+    """The verdict a run earns by itself, or None when its output should go to the checker."""
+    if result.status is Status.OK:
+        # The sandbox polls; a run that slipped past the limit between two polls is still over it.
+        return Verdict.TIME_LIMIT_EXCEEDED if result.cpu_time > time_limit else None
+    failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
+    if failed and language.memory_exceeded(result, stderr_tail):
+        return Verdict.MEMORY_LIMIT_EXCEEDED
+    return _STATUS_VERDICT[result.status]
+
+
+def _tail(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            size = f.seek(0, 2)
+            f.seek(max(0, size - _STDERR_TAIL))
+            return f.read()
+    except OSError:
+        return b""
+
+
+@dataclass
+class _Submission:
+    """Everything the tests of one submission share."""
+
+    task: JudgeTask
+    language: Language
+    home: Path  # the installed program
+    work: Path  # judge-side scratch (outputs, checker files)
+    scratch: Path  # the solution's own writable working directory
+    checker: Checker
+    interactor: Interactor | None
+    config: SandboxConfig
+
+
+class Judge:
+    """A judge with its compile cache and sandbox configuration; thread-safe, reusable."""
+
+    def __init__(
+        self,
+        settings: JudgeSettings | None = None,
+        *,
+        cache_dir: Path | None = None,
+        sandbox_config: SandboxConfig | None = None,
+    ) -> None:
+        self.settings = settings or JudgeSettings()
+        self.cache = CompileCache(cache_dir or self.settings.compile_cache)
+        self.config = sandbox_config or self.settings.sandbox_config()
+
+    def judge(
+        self,
+        task: JudgeTask,
+        source: str | Path,
+        language: str | Language | None = None,
+        *,
+        run_all: bool = False,
+    ) -> JudgeResult:
+        """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
+        lang = self._language(source, language)
+        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        work_root = self.settings.work_dir
+        if work_root is not None:
+            work_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="cpelo-judge-", dir=work_root) as tmp:
+            work = Path(tmp)
+            work.chmod(0o755)
+            try:
+                program = compile_program(
+                    lang,
+                    {lang.source_filename(code): code.encode()},
+                    cache=self.cache,
+                    config=self.config,
+                    main_code=code,
+                    work_root=work,
+                )
+            except SandboxFailure as exc:
+                return JudgeResult(
+                    verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
+                    language=lang.id, tests=[], compile_log=str(exc),
+                )  # fmt: skip
+            if not program.ok:
+                return JudgeResult(
+                    verdict=Verdict.COMPILATION_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
+                    language=lang.id, tests=[], compile_log=program.log,
+                )  # fmt: skip
+            sub = self._prepare(task, lang, program.install(work / "program"), work)
+            results: list[TestResult] = []
+            for test in task.tests:
+                result = self._run_test(sub, test)
+                results.append(result)
+                if result.verdict is not Verdict.OK and not run_all:
+                    break
+            return JudgeResult.from_tests(results, language=lang.id, compile_log=program.log)
+
+    def _language(self, source: str | Path, language: str | Language | None) -> Language:
+        if isinstance(language, Language):
+            return language
+        if language:
+            return get_language(language)
+        if isinstance(source, Path):
+            return language_for_file(source)
+        raise JudgeError("the language of a source given as text must be named (language=...)")
+
+    def _prepare(self, task: JudgeTask, lang: Language, home: Path, work: Path) -> _Submission:
+        scratch = work / "scratch"
+        scratch.mkdir()
+        _open_permissions(scratch, writable=True)
+        (work / "out").mkdir()
+        _open_permissions(work / "out", writable=True)
+        checker = prepare_checker(
+            task.checker, time_limit=task.time_limit, cache=self.cache, config=self.config, work=work
+        )
+        interactor = None
+        if task.interactor is not None:
+            spec = task.interactor
+            inter_prog = build_program(
+                spec.source, spec.language, spec.include_dirs, cache=self.cache, config=self.config,
+                work_root=work, what="interactor",
+            )  # fmt: skip
+            interactor = Interactor(
+                spec,
+                inter_prog,
+                inter_prog.install(work / "interactor-program"),
+                self.config,
+                task.time_limit,
+            )
+        return _Submission(task, lang, home, work, scratch, checker, interactor, self.config)
+
+    def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
+        task, lang = sub.task, sub.language
+        limits = lang.run_limits(task.time_limit, task.memory_limit, task.output_limit)
+        argv = lang.run_argv(sub.home, task.memory_limit)
+        env = lang.run_env(sub.home)
+        stderr = sub.work / "out" / "solution.err"
+        if sub.interactor is not None:
+            return self._run_interactive(sub, test, argv, limits, env, stderr)
+        output = sub.work / "out" / "solution.out"
+        result = sandbox.run(
+            argv,
+            limits,
+            workdir=sub.scratch,
+            stdin=test.input.resolve(),
+            stdout=output,
+            stderr=stderr,
+            env=env,
+            readonly_paths=[sub.home],
+            config=sub.config,
+        )
+        verdict = run_verdict(lang, result, _tail(stderr), task.time_limit)
+        if verdict is not None:
+            return _test_result(test, result, verdict, _failure_message(result, stderr))
+        outcome = sub.checker.check(test, output, sub.work)
+        return _test_result(test, result, outcome.verdict, outcome.message)
+
+    def _run_interactive(
+        self, sub: _Submission, test: TestCase, argv: list[str], limits: sandbox.Limits, env: dict[str, str],
+        stderr: Path,
+    ) -> TestResult:  # fmt: skip
+        assert sub.interactor is not None
+        run = run_interactive(
+            sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
+            solution_home=sub.home, solution_stderr=stderr, scratch=sub.scratch, work=sub.work,
+        )  # fmt: skip
+        sol = run.solution
+        own = run_verdict(sub.language, sol, _tail(stderr), sub.task.time_limit)
+        inter = run.outcome
+        message = f"{inter.message} [interactor: {run.interactor.cpu_time:.3f} s CPU]".strip()
+        if own is not None and (run.solution_first or inter.verdict is Verdict.OK):
+            detail = f"{_failure_message(sol, stderr)}; interactor: {inter.message}"
+            return _test_result(test, sol, own, detail)
+        if inter.verdict is not Verdict.OK:
+            return _test_result(test, sol, inter.verdict, message)
+        if own is not None:
+            return _test_result(test, sol, own, _failure_message(sol, stderr))
+        checker = sub.checker
+        if (
+            sub.interactor.spec.protocol is InteractorProtocol.TESTLIB
+            and isinstance(checker, ExternalChecker)
+            and checker.spec.kind is CheckerKind.TESTLIB
+        ):
+            outcome: CheckOutcome = checker.check(test, run.interactor_output, sub.work)
+            return _test_result(test, sol, outcome.verdict, outcome.message)
+        return _test_result(test, sol, Verdict.OK, message)
+
+
+def _failure_message(result: RunResult, stderr: Path) -> str:
+    detail = describe_failure(result)
+    tail = _tail(stderr).decode("utf-8", "replace").strip().splitlines()
+    return f"{detail}: {tail[-1][:300]}" if tail else detail
+
+
+def _test_result(test: TestCase, result: RunResult, verdict: Verdict, message: str) -> TestResult:
+    return TestResult(
+        index=test.index,
+        verdict=verdict,
+        time_s=round(result.cpu_time, 4),
+        wall_s=round(result.wall_time, 4),
+        memory_bytes=result.peak_memory,
+        checker_message=message[:2000],
+    )
+
+
+def judge(
+    task: JudgeTask,
+    source: str | Path,
+    language: str | Language | None = None,
+    *,
+    run_all: bool = False,
+    settings: JudgeSettings | None = None,
+    sandbox_config: SandboxConfig | None = None,
+) -> JudgeResult:
+    """Judge one submission (see ``Judge.judge``); builds a ``Judge`` from the settings each call."""
+    return Judge(settings, sandbox_config=sandbox_config).judge(task, source, language, run_all=run_all)

@@ -1,0 +1,106 @@
+"""Which language a file or a code fence is in, and the code block of a whole model reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from judge.errors import NoCodeBlock, UnknownLanguage
+from judge.languages.base import Language
+
+
+def language_for_file(path: Path) -> Language:
+    """The language of a source file, from its extension."""
+    from judge.languages.registry import LANGUAGES
+
+    suffix = path.suffix.lower()
+    for language in LANGUAGES:
+        if suffix in language.extensions:
+            return language
+    raise UnknownLanguage(f"{path}: cannot tell the language from extension {suffix!r}; pass --lang")
+
+
+def language_for_fence(tag: str) -> Language | None:
+    """The language of a code fence's info string (```cpp, ```c++, ```python ...), or None."""
+    from judge.languages.registry import LANGUAGES
+
+    words = tag.strip().lower().split()
+    if not words:
+        return None
+    # "```python title=x.py" and "```{.cpp}" both name the language first.
+    first = words[0].strip("{}.")
+    for candidate in (tag.strip().lower(), first):
+        for language in LANGUAGES:
+            if candidate in language.fence_tags:
+                return language
+    return None
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    tag: str
+    code: str
+
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+
+
+def code_blocks(text: str) -> list[CodeBlock]:
+    """Fenced code blocks (CommonMark: ``` or ~~~, closed by a fence at least as long), in order."""
+    blocks: list[CodeBlock] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        fence = opening.group("fence")
+        body: list[str] = []
+        j = i + 1
+        while j < len(lines):
+            closing = _FENCE.match(lines[j])
+            if (
+                closing
+                and closing.group("fence")[0] == fence[0]
+                and len(closing.group("fence")) >= len(fence)
+                and not closing.group("info").strip()
+            ):
+                break
+            body.append(lines[j])
+            j += 1
+        code = "\n".join(body) + ("\n" if body else "")
+        blocks.append(CodeBlock(opening.group("info").strip(), code))
+        i = j + 1
+    return blocks
+
+
+def extract_code(reply: str, language: Language | None = None) -> tuple[str, Language]:
+    """The submission in a model reply: the last code block in ``language`` (or in any known language).
+
+    The last block is taken because replies tend to end with the final program after drafts.
+    An untagged block is taken only when ``language`` is given and no tagged block matches.
+    """
+    blocks = code_blocks(reply)
+    if not blocks:
+        raise NoCodeBlock("the reply holds no fenced code block (```lang ... ```)")
+    tagged = [(b, language_for_fence(b.tag)) for b in blocks]
+    matching = [(b, lang) for b, lang in tagged if lang is not None and language in (None, lang)]
+    if language is not None:
+        # A ```cpp block satisfies --lang cpp20: C++ dialects share fence tags.
+        same_family = [
+            (b, lang)
+            for b, lang in tagged
+            if lang is not None and lang != language and lang.family == language.family
+        ]
+        matching = matching or same_family
+    if matching:
+        block, found = matching[-1]
+        return block.code, (language or found)
+    if language is not None:
+        untagged = [b for b in blocks if not b.tag]
+        if untagged:
+            return untagged[-1].code, language
+    tags = ", ".join(repr(b.tag) for b in blocks)
+    raise NoCodeBlock(f"no code block in a known language (fence tags found: {tags}); pass --lang")

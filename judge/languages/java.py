@@ -1,0 +1,108 @@
+"""Java 17 (OpenJDK): javac, then java with the heap and stack sized from the memory limit.
+
+The JVM reserves far more address space than it touches; the sandbox counts touched memory (cgroup),
+and the JVM's own footprint (code cache, metaspace, GC structures: about 40-60 MB) gets an allowance
+on top of the heap, so only the program's own data can exceed the limit. A heap overflow
+(java.lang.OutOfMemoryError) is MEMORY_LIMIT_EXCEEDED, as on Codeforces, not a runtime error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from judge.languages.base import Language, public_class_name
+from sandbox import Limits, MiB, RunResult
+
+JVM_OVERHEAD = 192 * MiB  # allowance for the JVM's own memory, above the heap (-Xmx = the memory limit)
+JVM_FLAGS = (
+    "-XX:+UseSerialGC",  # one GC thread, no per-core GC memory
+    "-XX:ActiveProcessorCount=1",  # fewer JIT and GC threads; the solution is timed on one core anyway
+    "-XX:TieredStopAtLevel=4",
+    "-XX:ReservedCodeCacheSize=64m",
+    "-XX:MaxMetaspaceSize=128m",
+    "-XX:-UsePerfData",  # no hsperfdata file in /tmp
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Xshare:auto",
+)
+
+
+class Java17(Language):
+    id = "java17"
+    family = "java"
+    name = "Java 17"
+    extensions = (".java",)
+    fence_tags = ("java", "java17", "java 17")
+    source_name = "Main.java"
+    command = "java"
+    command_paths = ("/usr/lib/jvm/java-17-openjdk-amd64/bin/java",)
+    version_flag = "-version"
+    install_hint = "apt-get install openjdk-17-jdk-headless"
+    memory_note = "heap (-Xmx) = memory limit; JVM's own footprint allowed on top; heap OOM -> MLE"
+    processes = 64  # the JVM's own threads (JIT, GC, signal handler, finalizer, ...)
+    compile_processes = 128
+    test_program = """\
+import java.io.*;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        InputStream in = System.in;
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) System.out.write(buf, 0, n);
+        System.out.flush();
+    }
+}
+"""
+
+    def javac(self) -> Path | None:
+        tool = self.tool()
+        if tool is None:
+            return None
+        javac = tool.parent / "javac"
+        return javac if javac.exists() else None
+
+    def source_filename(self, code: str) -> str:
+        return public_class_name(code) + ".java"
+
+    def compile_argv(self, sources: Sequence[Path], build_dir: Path) -> list[str] | None:
+        javac = self.javac() or Path("javac")
+        return [
+            str(javac),
+            "-J-Xmx512m",
+            "-J-XX:+UseSerialGC",
+            "-J-XX:ActiveProcessorCount=1",
+            "-J-XX:-UsePerfData",
+            "-encoding",
+            "UTF-8",
+            "-nowarn",
+            "-d",
+            str(build_dir),
+            *(str(s) for s in sources),
+        ]
+
+    def run_argv(self, build_dir: Path, memory_limit: int) -> list[str]:
+        tool = self.tool() or Path(self.command)
+        main_class = (build_dir / "MAIN_CLASS").read_text().strip()
+        heap_mib = max(16, memory_limit // MiB)
+        stack_mib = max(8, min(256, heap_mib // 4))
+        return [
+            str(tool),
+            f"-Xmx{heap_mib}m",
+            f"-Xss{stack_mib}m",
+            *JVM_FLAGS,
+            "-cp",
+            str(build_dir),
+            main_class,
+        ]
+
+    def run_limits(self, cpu_time: float, memory: int, output: int) -> Limits:
+        return Limits(
+            cpu_time=cpu_time, memory=memory + JVM_OVERHEAD, stdout_bytes=output, processes=self.processes
+        )
+
+    def memory_exceeded(self, result: RunResult, stderr_tail: bytes) -> bool:
+        return b"java.lang.OutOfMemoryError" in stderr_tail
+
+    def after_compile(self, code: str, build_dir: Path) -> None:
+        (build_dir / "MAIN_CLASS").write_text(public_class_name(code) + "\n")

@@ -1,0 +1,29 @@
+"""The judge's settings: one object, read from the environment (prefix CPELO_)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sandbox import SandboxConfig
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cpelo" / "compile"
+
+
+class JudgeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CPELO_", extra="ignore")
+
+    compile_cache: Path = Field(default_factory=_default_cache_dir, description="compiled programs")
+    work_dir: Path | None = Field(None, description="scratch dirs; None: temp")
+    sandbox_backend: Literal["native", "unconfined"] = Field("native", description="SandboxConfig.backend")
+    allow_unconfined: bool = Field(False, description="opt-in to judge with the unconfined backend")
+
+    def sandbox_config(self) -> SandboxConfig:
+        return SandboxConfig(backend=self.sandbox_backend, allow_unconfined=self.allow_unconfined)

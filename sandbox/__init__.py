@@ -1,0 +1,22 @@
+"""sandbox: run one untrusted process tree under limits and report exactly what happened.
+
+It knows nothing of problems or verdicts: see ``run``, ``Limits``, ``RunResult`` and ``SandboxConfig``.
+"""
+
+from sandbox.config import SandboxConfig
+from sandbox.errors import SandboxConfigError, SandboxError, SandboxUnavailable
+from sandbox.limits import Limits, MiB
+from sandbox.result import RunResult, Status
+from sandbox.run import run
+
+__all__ = [
+    "Limits",
+    "MiB",
+    "RunResult",
+    "SandboxConfig",
+    "SandboxConfigError",
+    "SandboxError",
+    "SandboxUnavailable",
+    "Status",
+    "run",
+]

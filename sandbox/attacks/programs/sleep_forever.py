@@ -1,0 +1,5 @@
+# Sleep without using CPU.
+import time
+
+while True:
+    time.sleep(60)

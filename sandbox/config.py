@@ -1,0 +1,34 @@
+"""How the sandbox runs: which backend, and where the native backend keeps its runner and cgroups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "cpelo" / "sandbox"
+
+
+class SandboxConfig(BaseModel):
+    """Backend choice and the host resources the native backend uses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["native", "unconfined"] = Field(
+        "native", description="'native': namespaces + cgroups + seccomp; 'unconfined': rlimits only"
+    )
+    allow_unconfined: bool = Field(
+        False, description="explicit opt-in needed to run untrusted code with the unconfined backend"
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir, description="where the compiled runner is cached (by source hash)"
+    )
+    cgroup_root: Path = Field(Path("/sys/fs/cgroup"), description="mount point of the cgroup hierarchies")
+    cgroup_name: str = Field("cpelo", description="parent cgroup under which each run gets its own cgroup")
+    sandbox_uid: int = Field(65534, ge=1, description="unprivileged uid the program runs as (native)")
+    sandbox_gid: int = Field(65534, ge=1, description="unprivileged gid the program runs as (native)")
+    tmp_size: int | None = Field(None, gt=0, description="bytes of the private /tmp tmpfs; None: limits.disk")
+    compiler: str = Field("gcc", description="C compiler used to build the runner on first use")

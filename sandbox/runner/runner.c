@@ -1,0 +1,918 @@
+/*
+ * cpelo sandbox runner: runs one untrusted process tree under limits and prints exact measurements.
+ *
+ * Invoked by sandbox/native.py (never by hand): `runner OPTIONS -- PROGRAM ARGS...`. Its fd 0 is the
+ * program's stdin; the program's stdout/stderr go through pipes that this process pumps to --out-fd /
+ * --err-fd (or discards), counting bytes. One JSON line of measurements is written to --meta-fd.
+ *
+ * Process layout:
+ *   runner (host pid ns, a private mount ns where it builds the sandbox's root)
+ *     `- init  (pid 1 of fresh pid/net/ipc/uts/mount namespaces; root; mounts /proc, pivot_root, lo up)
+ *          `- program (joins the run's cgroup, rlimits, unprivileged uid, no_new_privs, seccomp, execve)
+ * When the program ends, init exits, and the kernel kills every process left in the pid namespace: the
+ * run's processes cannot outlive it. The cgroup (v1: memory, pids, cpuacct; v2 where the host delegates
+ * controllers) limits memory and pids and measures CPU time and peak memory of the whole tree.
+ *
+ * Writable storage: the work dir and /tmp are two directories of one tmpfs of --disk bytes, so writes
+ * there never reach the host disk. The work dir's existing entries are bind-mounted into it; entries
+ * the program creates are copied back to the host work dir after the run (regular files and
+ * directories only, never symlinks).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PATHS 64
+#define MAX_ENV 256
+#define CHUNK 65536
+
+/* ---------------------------------------------------------------- options */
+
+struct opts {
+    long long cpu_ns, wall_ns, mem, out_limit, err_limit, fsize, disk, stack;
+    long procs, nofile;
+    int out_fd, err_fd, meta_fd;
+    uid_t uid;
+    gid_t gid;
+    const char *workdir, *root_mnt, *scratch_mnt, *cgroup_root, *cgroup_name;
+    const char *ro[MAX_PATHS], *rw[MAX_PATHS];
+    int n_ro, n_rw;
+    char *env[MAX_ENV + 1];
+    int n_env;
+    char **argv;
+    int netns_fd;
+};
+
+static struct opts O;
+static int meta_fd = -1;
+
+static void meta_error(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* Fatal error of the sandbox itself; kind "unavailable" means a missing host mechanism. */
+static void meta_error(const char *kind, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (meta_fd >= 0) {
+        FILE *f = fdopen(meta_fd, "w");
+        if (f) {
+            fprintf(f, "{\"error\": ");
+            json_str(f, kind);
+            fprintf(f, ", \"message\": ");
+            json_str(f, msg);
+            fprintf(f, "}\n");
+            fclose(f);
+        }
+    } else {
+        fprintf(stderr, "runner: %s: %s\n", kind, msg);
+    }
+    _exit(3);
+}
+
+static long long num(const char *s) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end) meta_error("usage", "bad number %s", s);
+    return v;
+}
+
+static void parse(int argc, char **argv) {
+    memset(&O, 0, sizeof O);
+    O.out_fd = O.err_fd = O.meta_fd = O.netns_fd = -1;
+    O.out_limit = O.err_limit = -1;
+    O.procs = 1;
+    O.nofile = 64;
+    O.uid = O.gid = 65534;
+    O.cgroup_root = "/sys/fs/cgroup";
+    O.cgroup_name = "cpelo";
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *k = argv[i];
+        if (!strcmp(k, "--")) { i++; break; }
+        if (i + 1 >= argc) meta_error("usage", "option %s needs a value", k);
+        const char *v = argv[++i];
+        if (!strcmp(k, "--meta-fd")) { O.meta_fd = (int)num(v); meta_fd = O.meta_fd; }
+        else if (!strcmp(k, "--cpu-ns")) O.cpu_ns = num(v);
+        else if (!strcmp(k, "--wall-ns")) O.wall_ns = num(v);
+        else if (!strcmp(k, "--mem")) O.mem = num(v);
+        else if (!strcmp(k, "--out-limit")) O.out_limit = num(v);
+        else if (!strcmp(k, "--err-limit")) O.err_limit = num(v);
+        else if (!strcmp(k, "--out-fd")) O.out_fd = (int)num(v);
+        else if (!strcmp(k, "--err-fd")) O.err_fd = (int)num(v);
+        else if (!strcmp(k, "--procs")) O.procs = (long)num(v);
+        else if (!strcmp(k, "--nofile")) O.nofile = (long)num(v);
+        else if (!strcmp(k, "--fsize")) O.fsize = num(v);
+        else if (!strcmp(k, "--disk")) O.disk = num(v);
+        else if (!strcmp(k, "--stack")) O.stack = num(v);
+        else if (!strcmp(k, "--uid")) O.uid = (uid_t)num(v);
+        else if (!strcmp(k, "--gid")) O.gid = (gid_t)num(v);
+        else if (!strcmp(k, "--workdir")) O.workdir = v;
+        else if (!strcmp(k, "--root-mnt")) O.root_mnt = v;
+        else if (!strcmp(k, "--scratch-mnt")) O.scratch_mnt = v;
+        else if (!strcmp(k, "--cgroup-root")) O.cgroup_root = v;
+        else if (!strcmp(k, "--cgroup-name")) O.cgroup_name = v;
+        else if (!strcmp(k, "--netns-fd")) O.netns_fd = (int)num(v);
+        else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
+        else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
+        else if (!strcmp(k, "--env")) { if (O.n_env < MAX_ENV) O.env[O.n_env++] = (char *)v; else meta_error("usage", "too many --env"); }
+        else meta_error("usage", "unknown option %s", k);
+    }
+    O.env[O.n_env] = NULL;
+    if (i >= argc) meta_error("usage", "no program given after --");
+    O.argv = argv + i;
+    if (!O.workdir || !O.root_mnt || !O.scratch_mnt) meta_error("usage", "--workdir, --root-mnt, --scratch-mnt are required");
+    if (O.meta_fd < 0) meta_error("usage", "--meta-fd is required");
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int write_str(const char *path, const char *s) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static long long read_ll_fd(int fd) {
+    char buf[64];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    if (!strncmp(buf, "max", 3)) return -1;
+    return strtoll(buf, NULL, 10);
+}
+
+static long long read_ll(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    long long v = read_ll_fd(fd);
+    close(fd);
+    return v;
+}
+
+/* Value of "key N" in a flat keyed file such as memory.oom_control or memory.events. */
+static long long read_key(const char *path, const char *key) {
+    char buf[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    size_t kl = strlen(key);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!strncmp(line, key, kl) && line[kl] == ' ') return strtoll(line + kl + 1, NULL, 10);
+    }
+    return -1;
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, mode) && errno != EEXIST) return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, mode) && errno != EEXIST) return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- cgroups */
+
+struct cgroup {
+    int v2;
+    char mem[512], pids[512], cpu[512]; /* directories (all the same in v2) */
+    int cpu_fd;                          /* cpuacct.usage (ns) or cpu.stat (usec) */
+    int procs_fd[3];
+    int n_procs;
+};
+
+static int has_word(const char *path, const char *word) {
+    char buf[512];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+        if (!strcmp(t, word)) return 1;
+    return 0;
+}
+
+static void cg_make_dir(char *out, size_t outlen, const char *base, const char *unique) {
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s/%s", base, O.cgroup_name);
+    if (mkdir(parent, 0755) && errno != EEXIST)
+        meta_error("unavailable", "cannot create cgroup %s: %s (memory, pids and CPU limits cannot be enforced)",
+                   parent, strerror(errno));
+    snprintf(out, outlen, "%s/%s", parent, unique);
+    if (mkdir(out, 0755)) meta_error("unavailable", "cannot create cgroup %s: %s", out, strerror(errno));
+}
+
+static void cg_setup(struct cgroup *cg) {
+    char unique[128], path[600], v2root[512];
+    snprintf(unique, sizeof unique, "r%d-%lld", (int)getpid(), now_ns());
+    memset(cg, 0, sizeof *cg);
+    cg->cpu_fd = -1;
+    /* v2 where the host delegates memory and pids to child groups (cgroup2 at the root or at unified/). */
+    const char *cands[2] = {"", "/unified"};
+    for (int i = 0; i < 2 && !cg->v2; i++) {
+        snprintf(v2root, sizeof v2root, "%s%s", O.cgroup_root, cands[i]);
+        snprintf(path, sizeof path, "%s/cgroup.subtree_control", v2root);
+        if (has_word(path, "memory") && has_word(path, "pids")) cg->v2 = 1;
+    }
+    if (cg->v2) {
+        char parent[600];
+        snprintf(parent, sizeof parent, "%s/%s", v2root, O.cgroup_name);
+        if (mkdir(parent, 0755) && errno != EEXIST)
+            meta_error("unavailable", "cannot create cgroup %s: %s", parent, strerror(errno));
+        snprintf(path, sizeof path, "%s/cgroup.subtree_control", parent);
+        write_str(path, "+memory +pids");
+        cg_make_dir(cg->mem, sizeof cg->mem, v2root, unique);
+        strcpy(cg->pids, cg->mem);
+        strcpy(cg->cpu, cg->mem);
+    } else {
+        const char *ctrl[3] = {"memory", "pids", "cpuacct"};
+        char *dst[3] = {cg->mem, cg->pids, cg->cpu};
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/%s", O.cgroup_root, ctrl[i]);
+            if (access(path, W_OK))
+                meta_error("unavailable",
+                           "no writable cgroup v1 '%s' controller at %s and no cgroup v2 with memory+pids delegated "
+                           "(%s limits and measurements cannot be enforced)",
+                           ctrl[i], path, i == 0 ? "memory" : i == 1 ? "process-count" : "CPU-time");
+            cg_make_dir(dst[i], 512, path, unique);
+        }
+    }
+    char v[64];
+    if (O.mem > 0) {
+        snprintf(v, sizeof v, "%lld", O.mem);
+        if (cg->v2) {
+            snprintf(path, sizeof path, "%s/memory.max", cg->mem);
+            if (write_str(path, v)) meta_error("unavailable", "cannot set %s: %s", path, strerror(errno));
+            snprintf(path, sizeof path, "%s/memory.swap.max", cg->mem);
+            write_str(path, "0");
+        } else {
+            snprintf(path, sizeof path, "%s/memory.limit_in_bytes", cg->mem);
+            if (write_str(path, v)) meta_error("unavailable", "cannot set %s: %s", path, strerror(errno));
+            snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", cg->mem);
+            write_str(path, v); /* absent without swap accounting: then there is no swap to use */
+            snprintf(path, sizeof path, "%s/memory.swappiness", cg->mem);
+            write_str(path, "0");
+        }
+    }
+    snprintf(v, sizeof v, "%ld", O.procs);
+    snprintf(path, sizeof path, "%s/pids.max", cg->pids);
+    if (write_str(path, v)) meta_error("unavailable", "cannot set %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%s", cg->cpu, cg->v2 ? "cpu.stat" : "cpuacct.usage");
+    cg->cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (cg->cpu_fd < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
+    char *dirs[3] = {cg->mem, cg->pids, cg->cpu};
+    cg->n_procs = cg->v2 ? 1 : 3;
+    for (int i = 0; i < cg->n_procs; i++) {
+        snprintf(path, sizeof path, "%s/cgroup.procs", dirs[i]);
+        cg->procs_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+        if (cg->procs_fd[i] < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
+    }
+}
+
+static long long cg_cpu_ns(struct cgroup *cg) {
+    if (!cg->v2) return read_ll_fd(cg->cpu_fd);
+    char buf[1024];
+    ssize_t n = pread(cg->cpu_fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strstr(buf, "usage_usec ");
+    return p ? strtoll(p + 11, NULL, 10) * 1000LL : -1;
+}
+
+/* Kills every process in the cgroup until it is empty (the pid namespace's death does most of this). */
+static void cg_kill_all(struct cgroup *cg) {
+    char path[600], buf[8192];
+    snprintf(path, sizeof path, "%s/cgroup.procs", cg->pids);
+    for (int round = 0; round < 1000; round++) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) return;
+        buf[n] = 0;
+        for (char *t = strtok(buf, "\n"); t; t = strtok(NULL, "\n")) kill((pid_t)atoi(t), SIGKILL);
+        usleep(1000);
+    }
+}
+
+static void cg_remove(struct cgroup *cg) {
+    char *dirs[3] = {cg->mem, cg->pids, cg->cpu};
+    int n = cg->v2 ? 1 : 3;
+    for (int i = 0; i < n; i++) {
+        for (int tries = 0; tries < 200; tries++) {
+            if (!rmdir(dirs[i]) || errno == ENOENT) break;
+            if (errno != EBUSY) break;
+            cg_kill_all(cg);
+            usleep(1000);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- filesystem */
+
+static void bind_mount(const char *src, const char *dst, int ro) {
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL))
+        meta_error("sandbox", "bind mount %s -> %s: %s", src, dst, strerror(errno));
+    unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | (ro ? MS_RDONLY : 0);
+    if (mount(NULL, dst, NULL, fl, NULL)) {
+        /* A mount carrying noexec of its own refuses a remount that drops it: keep it. */
+        if (mount(NULL, dst, NULL, fl | MS_NOEXEC, NULL))
+            meta_error("sandbox", "remount %s read-%s: %s", dst, ro ? "only" : "write", strerror(errno));
+    }
+}
+
+/* Makes `inside` (an absolute sandbox path) exist under root as the same kind of thing as `host`. */
+static int make_mountpoint(const char *root, const char *host, char *dst, size_t dstlen) {
+    struct stat st;
+    if (lstat(host, &st)) return -1;
+    snprintf(dst, dstlen, "%s%s", root, host);
+    if (S_ISLNK(st.st_mode)) {
+        char target[4096];
+        ssize_t n = readlink(host, target, sizeof target - 1);
+        if (n < 0) return -1;
+        target[n] = 0;
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", dst);
+        *strrchr(parent, '/') = 0;
+        mkdir_p(parent, 0755);
+        if (symlink(target, dst) && errno != EEXIST) return -1;
+        return 1; /* a symlink, nothing to mount */
+    }
+    if (S_ISDIR(st.st_mode)) return mkdir_p(dst, 0755);
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dst);
+    *strrchr(parent, '/') = 0;
+    if (mkdir_p(parent, 0755)) return -1;
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return errno == EROFS || errno == EEXIST || errno == EISDIR ? 0 : -1;
+    close(fd);
+    return 0;
+}
+
+static void expose(const char *root, const char *host, int ro, int required) {
+    char dst[4096];
+    int r = make_mountpoint(root, host, dst, sizeof dst);
+    if (r < 0) {
+        if (required) meta_error("sandbox", "cannot expose %s in the sandbox: %s", host, strerror(errno));
+        return;
+    }
+    if (r == 0) bind_mount(host, dst, ro);
+}
+
+static const char *const SYSTEM_DIRS[] = {"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", NULL};
+/* Only what dynamic linking, compilers and runtimes read; nothing naming the host or its users. */
+static const char *const ETC_ENTRIES[] = {
+    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/java-17-openjdk",
+    "/etc/java-21-openjdk", "/etc/java-11-openjdk", "/etc/ssl/certs/java", "/etc/localtime", "/etc/python3",
+    "/etc/python3.11", "/etc/pypy3", NULL};
+
+static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth);
+
+/* Builds the sandbox's root at O.root_mnt and the writable tmpfs at O.scratch_mnt. Runs in the runner's
+ * private mount namespace, so the host never sees these mounts; the init child inherits a copy. */
+static void build_root(void) {
+    const char *R = O.root_mnt, *S = O.scratch_mnt;
+    char path[4096], opts[128];
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
+    if (mount("cpelo-root", R, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755"))
+        meta_error("sandbox", "mount tmpfs at %s: %s", R, strerror(errno));
+    long long disk = O.disk > 0 ? O.disk : 4096;
+    snprintf(opts, sizeof opts, "size=%lld,nr_inodes=%lld,mode=755", disk, disk / 4096 + 64);
+    if (mount("cpelo-scratch", S, "tmpfs", MS_NOSUID | MS_NODEV, opts))
+        meta_error("sandbox", "mount tmpfs at %s: %s", S, strerror(errno));
+    snprintf(path, sizeof path, "%s/work", S);
+    mkdir(path, 0755);
+    if (chown(path, O.uid, O.gid)) meta_error("sandbox", "chown %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/tmp", S);
+    mkdir(path, 01777);
+    chmod(path, 01777);
+
+    for (const char *const *d = SYSTEM_DIRS; *d; d++) expose(R, *d, 1, 0);
+    snprintf(path, sizeof path, "%s/etc", R);
+    mkdir(path, 0755);
+    for (const char *const *e = ETC_ENTRIES; *e; e++) expose(R, *e, 1, 0);
+
+    snprintf(path, sizeof path, "%s/proc", R);
+    mkdir(path, 0555);
+    snprintf(path, sizeof path, "%s/dev", R);
+    mkdir(path, 0755);
+    const char *devs[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", NULL};
+    for (const char **d = devs; *d; d++) {
+        char dst[4096];
+        snprintf(dst, sizeof dst, "%s%s", R, *d);
+        int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+        if (fd >= 0) close(fd);
+        if (mount(*d, dst, NULL, MS_BIND, NULL)) meta_error("sandbox", "bind %s: %s", *d, strerror(errno));
+        mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, NULL);
+    }
+    const char *links[][2] = {{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+                              {"/proc/self/fd/2", "stderr"}};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/dev/%s", R, links[i][1]);
+        symlink(links[i][0], path);
+    }
+    snprintf(path, sizeof path, "%s/tmp", R);
+    mkdir(path, 01777);
+    char src[4096];
+    snprintf(src, sizeof src, "%s/tmp", S);
+    bind_mount(src, path, 0);
+
+    for (int i = 0; i < O.n_ro; i++) expose(R, O.ro[i], 1, 1);
+
+    /* The work dir: a directory of the scratch tmpfs, with the host work dir's entries bound into it. */
+    char work[4096];
+    snprintf(work, sizeof work, "%s/work", S);
+    DIR *dir = opendir(O.workdir);
+    if (!dir) meta_error("sandbox", "open work dir %s: %s", O.workdir, strerror(errno));
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char host[4096], dst[4096];
+        snprintf(host, sizeof host, "%s/%s", O.workdir, de->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", work, de->d_name);
+        struct stat st;
+        if (lstat(host, &st)) continue;
+        if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            ssize_t n = readlink(host, target, sizeof target - 1);
+            if (n < 0) continue;
+            target[n] = 0;
+            if (symlink(target, dst) == 0) lchown(dst, O.uid, O.gid);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) mkdir(dst, 0755);
+        else if (S_ISREG(st.st_mode)) {
+            int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+            if (fd >= 0) close(fd);
+        } else continue;
+        if (mount(host, dst, NULL, MS_BIND | MS_REC, NULL))
+            meta_error("sandbox", "bind %s: %s", host, strerror(errno));
+        mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL);
+    }
+    closedir(dir);
+    char wd_dst[4096];
+    snprintf(wd_dst, sizeof wd_dst, "%s%s", R, O.workdir);
+    if (mkdir_p(wd_dst, 0755)) meta_error("sandbox", "create %s: %s", wd_dst, strerror(errno));
+    if (mount(work, wd_dst, NULL, MS_BIND | MS_REC, NULL))
+        meta_error("sandbox", "bind work dir: %s", strerror(errno));
+
+    for (int i = 0; i < O.n_rw; i++) expose(R, O.rw[i], 0, 1);
+
+    if (mount(NULL, R, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+        meta_error("sandbox", "remount root read-only: %s", strerror(errno));
+}
+
+/* Copies what the program created in the scratch work dir back to the host work dir. Only regular
+ * files and directories born on the tmpfs (bind-mounted host entries have another st_dev); never
+ * symlinks, so nothing the program makes can point the judge at a host file. */
+static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth) {
+    if (depth > 16) return;
+    int fd = dup(src_dir);
+    DIR *d = fdopendir(fd);
+    if (!d) { close(fd); return; }
+    struct dirent *de;
+    char buf[CHUNK];
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        struct stat st;
+        if (fstatat(src_dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || st.st_dev != tmpfs_dev) continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdirat(dst_dir, de->d_name, 0755) && errno != EEXIST) continue;
+            int s = openat(src_dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int t = openat(dst_dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (s >= 0 && t >= 0) copy_back(s, t, tmpfs_dev, depth + 1);
+            if (s >= 0) close(s);
+            if (t >= 0) close(t);
+        } else if (S_ISREG(st.st_mode)) {
+            int s = openat(src_dir, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (s < 0) continue;
+            unlinkat(dst_dir, de->d_name, 0);
+            int t = openat(dst_dir, de->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                           st.st_mode & 0777);
+            if (t >= 0) {
+                ssize_t n;
+                while ((n = read(s, buf, sizeof buf)) > 0)
+                    if (write(t, buf, (size_t)n) != n) break;
+                fchmod(t, st.st_mode & 0777);
+                close(t);
+            }
+            close(s);
+        }
+    }
+    closedir(d);
+}
+
+/* ---------------------------------------------------------------- seccomp */
+
+#if defined(__x86_64__)
+#define SECCOMP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "cpelo runner: seccomp filter written for x86_64 and aarch64 only"
+#endif
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+static const int DENIED_EPERM[] = {
+    __NR_ptrace, __NR_mount, __NR_umount2, __NR_unshare, __NR_setns, __NR_pivot_root, __NR_chroot,
+    __NR_keyctl, __NR_add_key, __NR_request_key, __NR_bpf, __NR_perf_event_open, __NR_kexec_load,
+#ifdef __NR_kexec_file_load
+    __NR_kexec_file_load,
+#endif
+    __NR_reboot, __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_swapon, __NR_swapoff,
+    __NR_acct, __NR_settimeofday, __NR_clock_settime, __NR_clock_adjtime, __NR_adjtimex, __NR_sethostname,
+    __NR_setdomainname, __NR_process_vm_readv, __NR_process_vm_writev, __NR_kcmp, __NR_open_by_handle_at,
+    __NR_name_to_handle_at, __NR_quotactl, __NR_syslog, __NR_vhangup, __NR_userfaultfd, __NR_fanotify_init,
+    __NR_lookup_dcookie, __NR_personality,
+#ifdef __NR_iopl
+    __NR_iopl, __NR_ioperm,
+#endif
+#ifdef __NR_umount
+    __NR_umount,
+#endif
+#ifdef __NR_uselib
+    __NR_uselib,
+#endif
+#ifdef __NR_open_tree
+    __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+#endif
+#ifdef __NR_mount_setattr
+    __NR_mount_setattr,
+#endif
+#ifdef __NR_pidfd_getfd
+    __NR_pidfd_getfd,
+#endif
+};
+
+static const int DENIED_ENOSYS[] = {
+#ifdef __NR_clone3
+    __NR_clone3, /* flags live in memory seccomp cannot read: libc falls back to clone() on ENOSYS */
+#endif
+#ifdef __NR_io_uring_setup
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
+};
+
+static void install_seccomp(void) {
+    enum { N_EPERM = sizeof DENIED_EPERM / sizeof DENIED_EPERM[0], N_ENOSYS = sizeof DENIED_ENOSYS / sizeof DENIED_ENOSYS[0] };
+    struct sock_filter f[16 + 2 * (N_EPERM + N_ENOSYS)];
+    int n = 0;
+#define S(stmt) (f[n++] = (struct sock_filter)stmt)
+    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+    S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0));
+    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)); /* foreign ABI (e.g. int 0x80): no */
+    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+#if defined(__x86_64__)
+    S(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1)); /* x32 ABI */
+    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+#endif
+    for (int i = 0; i < (int)N_EPERM; i++) {
+        S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)DENIED_EPERM[i], 0, 1));
+        S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    }
+    for (int i = 0; i < (int)N_ENOSYS; i++) {
+        S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)DENIED_ENOSYS[i], 0, 1));
+        S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+    }
+    /* clone() creating namespaces. x86_64 and aarch64 both pass flags in args[0] (low 32 bits suffice). */
+    S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4));
+    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])));
+    S(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
+    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+#undef S
+    struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) _exit(126);
+    if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) _exit(126);
+}
+
+/* ---------------------------------------------------------------- the program and its init */
+
+static void set_rlimit(int res, long long v) {
+    struct rlimit rl = {(rlim_t)v, (rlim_t)v};
+    if (v < 0) rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+    setrlimit(res, &rl);
+}
+
+/* In the grandchild: become the untrusted program. Reports execve's errno on exec_fd (close-on-exec). */
+static void exec_program(struct cgroup *cg, int exec_fd) {
+    for (int i = 0; i < cg->n_procs; i++)
+        if (write(cg->procs_fd[i], "0", 1) != 1) {
+            int e = errno;
+            (void)!write(exec_fd, &e, sizeof e);
+            _exit(127);
+        }
+    if (O.cpu_ns > 0) {
+        /* A second line behind the runner's polling: whole seconds, a bit above the limit. */
+        long long s = O.cpu_ns / 1000000000LL + 2;
+        struct rlimit rl = {(rlim_t)s, (rlim_t)s + 1};
+        setrlimit(RLIMIT_CPU, &rl);
+    }
+    set_rlimit(RLIMIT_NOFILE, O.nofile);
+    set_rlimit(RLIMIT_FSIZE, O.fsize > 0 ? O.fsize : -1);
+    set_rlimit(RLIMIT_STACK, O.stack > 0 ? O.stack : -1);
+    set_rlimit(RLIMIT_CORE, 0);
+    set_rlimit(RLIMIT_MEMLOCK, 0);
+    set_rlimit(RLIMIT_MSGQUEUE, 0);
+    if (setgroups(0, NULL) || setresgid(O.gid, O.gid, O.gid) || setresuid(O.uid, O.uid, O.uid)) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(127);
+    }
+    if (chdir(O.workdir)) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(127);
+    }
+    install_seccomp();
+    execve(O.argv[0], O.argv, O.env);
+    int e = errno;
+    (void)!write(exec_fd, &e, sizeof e);
+    _exit(127);
+}
+
+static void bring_up_lo(void) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    if (!ioctl(s, SIOCGIFFLAGS, &ifr)) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    close(s);
+}
+
+/* pid 1 of the run's pid namespace. Writes the program's wait status to status_fd, then exits, and
+ * the kernel kills whatever the program left behind. */
+static int init_main(struct cgroup *cg, int status_fd, int exec_fd) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    char proc[4096];
+    snprintf(proc, sizeof proc, "%s/proc", O.root_mnt);
+    if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=0")) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(125);
+    }
+    if (O.netns_fd >= 0) setns(O.netns_fd, CLONE_NEWNET);
+    else bring_up_lo();
+    sethostname("sandbox", 7);
+    if (chdir(O.root_mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/")) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(125);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(125);
+    }
+    if (pid == 0) {
+        close(status_fd);
+        exec_program(cg, exec_fd);
+    }
+    close(exec_fd);
+    for (int fd = 0; fd < 3; fd++) close(fd);
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, __WALL);
+        if (w == pid) {
+            (void)!write(status_fd, &st, sizeof st);
+            _exit(0);
+        }
+        if (w < 0 && errno != EINTR) _exit(124);
+    }
+}
+
+/* ---------------------------------------------------------------- the runner's loop */
+
+struct stream {
+    int in, out;
+    long long limit, count;
+    const char *name;
+};
+
+/* Returns 0 on EOF, 1 while open, 2 when the stream went over its limit. */
+static int pump(struct stream *s, char *buf) {
+    ssize_t n = read(s->in, buf, CHUNK);
+    if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : 0;
+    if (n == 0) return 0;
+    long long room = s->limit < 0 ? n : s->limit - s->count;
+    if (room > n) room = n;
+    if (room < 0) room = 0;
+    if (s->out >= 0) {
+        for (ssize_t off = 0; off < room;) {
+            ssize_t w = write(s->out, buf + off, (size_t)(room - off));
+            if (w <= 0) { if (errno == EINTR) continue; s->out = -1; break; } /* reader gone: count, drop */
+            off += w;
+        }
+    }
+    s->count += n;
+    return s->limit >= 0 && s->count > s->limit ? 2 : 1;
+}
+
+int main(int argc, char **argv) {
+    parse(argc, argv);
+    signal(SIGPIPE, SIG_IGN);
+    if (geteuid() != 0)
+        meta_error("unavailable", "the native sandbox runner needs root (uid %d): namespaces, cgroups and the "
+                                  "unprivileged sandbox uid cannot be set up", (int)geteuid());
+    struct cgroup cg;
+    cg_setup(&cg);
+    if (unshare(CLONE_NEWNS)) {
+        cg_remove(&cg);
+        meta_error("unavailable", "unshare(CLONE_NEWNS): %s (no filesystem isolation)", strerror(errno));
+    }
+    build_root();
+
+    int out_pipe[2], err_pipe[2], status_pipe[2], exec_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(status_pipe, O_CLOEXEC) ||
+        pipe2(exec_pipe, O_CLOEXEC))
+        meta_error("sandbox", "pipe: %s", strerror(errno));
+
+    long long start = now_ns();
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
+    pid_t init = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+    if (init < 0) {
+        int e = errno;
+        cg_remove(&cg);
+        meta_error("unavailable", "clone with new pid/mount/net/ipc/uts namespaces: %s", strerror(e));
+    }
+    if (init == 0) {
+        /* stdin stays fd 0; the program's stdout/stderr are the pipes; nothing else survives exec. */
+        if (dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) _exit(125);
+        close(status_pipe[0]);
+        close(exec_pipe[0]);
+        /* The caller's fds passed to the runner are not close-on-exec: the sandbox must not see them. */
+        int passed[] = {O.meta_fd, O.out_fd, O.err_fd};
+        for (int i = 0; i < 3; i++) if (passed[i] > 2) close(passed[i]);
+        _exit(init_main(&cg, status_pipe[1], exec_pipe[1]));
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(status_pipe[1]);
+    close(exec_pipe[1]);
+    int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+
+    struct stream streams[2] = {{out_pipe[0], O.out_fd, O.out_limit, 0, "stdout_bytes"},
+                                {err_pipe[0], O.err_fd, O.err_limit, 0, "stderr_bytes"}};
+    int open_streams[2] = {1, 1};
+    char *buf = malloc(CHUNK);
+    const char *killed_by = NULL;
+    int init_done = 0;
+    long long cpu = 0;
+    long long drain_deadline = 0;
+    while (!init_done || open_streams[0] || open_streams[1]) {
+        struct pollfd pf[3];
+        int np = 0, idx[3];
+        for (int i = 0; i < 2; i++) if (open_streams[i]) { pf[np] = (struct pollfd){streams[i].in, POLLIN, 0}; idx[np++] = i; }
+        if (!init_done && pidfd >= 0) { pf[np] = (struct pollfd){pidfd, POLLIN, 0}; idx[np++] = 2; }
+        /* Poll CPU often enough to kill within a few ms of the limit: the tree may use both cores. */
+        int timeout = 10;
+        if (O.cpu_ns > 0 && !killed_by) {
+            long long left_ms = (O.cpu_ns - cpu) / 1000000LL / 4;
+            if (left_ms < timeout) timeout = left_ms < 1 ? 1 : (int)left_ms;
+        }
+        if (init_done) timeout = 5;
+        int r = poll(pf, (nfds_t)np, timeout);
+        if (r < 0 && errno != EINTR) break;
+        for (int j = 0; r > 0 && j < np; j++) {
+            if (!pf[j].revents) continue;
+            if (idx[j] == 2) { init_done = 1; continue; }
+            int res = pump(&streams[idx[j]], buf);
+            if (res == 0) open_streams[idx[j]] = 0;
+            if (res == 2 && !killed_by) {
+                killed_by = streams[idx[j]].name;
+                kill(init, SIGKILL);
+            }
+        }
+        if (pidfd < 0 && !init_done) {
+            int st;
+            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; }
+        }
+        long long t = now_ns();
+        if (!killed_by && !init_done) {
+            cpu = cg_cpu_ns(&cg);
+            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
+            else if (O.wall_ns > 0 && t - start > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+        }
+        if (init_done) {
+            /* the namespace is gone, so the pipes reach EOF at once; bound the drain anyway */
+            if (!drain_deadline) drain_deadline = t + 1000000000LL;
+            else if (t > drain_deadline) break;
+        }
+    }
+    int init_status = 0;
+    if (init_done != 2) waitpid(init, &init_status, __WALL);
+    long long wall = now_ns() - start;
+    cg_kill_all(&cg);
+
+    int prog_status = -1, exec_errno = 0;
+    if (read(status_pipe[0], &prog_status, sizeof prog_status) != sizeof prog_status) prog_status = -1;
+    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno) exec_errno = 0;
+
+    char path[600];
+    long long cpu_ns = cg_cpu_ns(&cg), peak, failcnt, oom_kill, pids_max_hits;
+    if (cg.v2) {
+        snprintf(path, sizeof path, "%s/memory.peak", cg.mem);
+        peak = read_ll(path);
+        snprintf(path, sizeof path, "%s/memory.events", cg.mem);
+        failcnt = read_key(path, "max");
+        oom_kill = read_key(path, "oom_kill");
+    } else {
+        snprintf(path, sizeof path, "%s/memory.max_usage_in_bytes", cg.mem);
+        peak = read_ll(path);
+        snprintf(path, sizeof path, "%s/memory.failcnt", cg.mem);
+        failcnt = read_ll(path);
+        snprintf(path, sizeof path, "%s/memory.oom_control", cg.mem);
+        oom_kill = read_key(path, "oom_kill");
+    }
+    snprintf(path, sizeof path, "%s/pids.events", cg.pids);
+    pids_max_hits = read_key(path, "max");
+    cg_remove(&cg);
+
+    /* Files the program created in the work dir go back to the host, bounded by the tmpfs size. */
+    char work[4096];
+    snprintf(work, sizeof work, "%s/work", O.scratch_mnt);
+    int src = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dst = open(O.workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat sst;
+    if (src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
+
+    FILE *m = fdopen(O.meta_fd, "w");
+    if (!m) return 3;
+    fprintf(m, "{\"status\": %d, \"exec_errno\": %d, \"cpu_ns\": %lld, \"wall_ns\": %lld, \"peak\": %lld, "
+               "\"failcnt\": %lld, \"oom_kill\": %lld, \"pids_max_hits\": %lld, \"stdout_bytes\": %lld, "
+               "\"stderr_bytes\": %lld, \"cgroup_v2\": %s, \"killed_by\": ",
+            prog_status, exec_errno, cpu_ns, wall, peak, failcnt, oom_kill, pids_max_hits, streams[0].count,
+            streams[1].count, cg.v2 ? "true" : "false");
+    if (killed_by) json_str(m, killed_by);
+    else fputs("null", m);
+    fputs("}\n", m);
+    fclose(m);
+    return 0;
+}

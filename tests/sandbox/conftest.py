@@ -1,0 +1,48 @@
+"""Fixtures: small C programs compiled once per session, a per-test cgroup parent name."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from sandbox import SandboxConfig
+
+PROGRAMS = {
+    "busy": "int main(void){volatile unsigned long x=0;for(;;)x++;}",
+    "alloc": (
+        "#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\n"
+        "int main(int c,char**v){long mb=atol(v[1]);char*p=malloc(mb<<20);"
+        "if(!p){puts(\"nomem\");return 2;}memset(p,1,mb<<20);printf(\"done %d\\n\",p[mb<<19]);return 0;}"
+    ),
+    "echo": (
+        "#include <unistd.h>\nint main(void){char b[65536];ssize_t n;"
+        "while((n=read(0,b,sizeof b))>0)if(write(1,b,n)!=n)return 1;return 0;}"
+    ),
+    "spew": (
+        "#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
+        "int main(int c,char**v){long n=atol(v[1]);static char b[65536];memset(b,'x',sizeof b);"
+        "while(n>0){long k=n<65536?n:65536;ssize_t w=write(1,b,k);if(w<=0)return 1;n-=w;}return 0;}"
+    ),
+    "segv": "int main(void){volatile int*p=0;return *p;}",
+    "exit3": "int main(void){return 3;}",
+}
+
+
+@pytest.fixture(scope="session")
+def bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("bins")
+    d.chmod(0o755)
+    d.parent.chmod(0o755)
+    for name, src in PROGRAMS.items():
+        (d / f"{name}.c").write_text(src)
+        subprocess.run(["gcc", "-O0", "-o", str(d / name), str(d / f"{name}.c")], check=True)
+    return d
+
+
+@pytest.fixture
+def config() -> SandboxConfig:
+    """Each test gets its own cgroup parent, so it can check that its runs left no cgroup behind."""
+    return SandboxConfig(cgroup_name=f"cpelo-test-{uuid.uuid4().hex[:12]}")

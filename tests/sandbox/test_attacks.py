@@ -1,0 +1,36 @@
+"""The attack suite, one test per row of the table, and the `cpelo sandbox selftest` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sandbox.attacks import ATTACKS, Attack, run_suite
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
+def test_attack_contained(attack: Attack) -> None:
+    report = run_suite(attacks=[attack])
+    outcome = report.attacks[0]
+    assert outcome.contained, f"{attack.name}: {outcome.status}: {outcome.detail}"
+
+
+def test_table_covers_languages_and_size() -> None:
+    suffixes = {Path(a.source).suffix for a in ATTACKS}
+    assert len(ATTACKS) >= 25 and suffixes == {".c", ".cpp", ".py"}
+    assert len({a.name for a in ATTACKS}) == len(ATTACKS)
+
+
+def test_selftest_cli_json() -> None:
+    """The command `make demo` runs for now; JSON in the documented shape, exit 0 when all contained."""
+    cpelo = Path(sys.executable).parent / "cpelo"
+    proc = subprocess.run([str(cpelo), "sandbox", "selftest", "--json"], capture_output=True, text=True, check=False)
+    report = json.loads(proc.stdout)
+    assert set(report) == {"backend", "attacks", "passed", "failed"}
+    assert all(set(a) == {"name", "contained", "status", "detail"} for a in report["attacks"])
+    assert report["backend"] == "native" and report["passed"] == len(ATTACKS) and report["failed"] == 0
+    assert proc.returncode == 0

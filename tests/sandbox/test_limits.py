@@ -1,0 +1,239 @@
+"""Conformance: every limit and every status of the native backend, measured by the kernel."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sandbox import Limits, MiB, SandboxConfig, SandboxConfigError, SandboxUnavailable, Status, run
+
+PY = "/usr/bin/python3"
+
+
+def cgroup_children(config: SandboxConfig) -> list[str]:
+    found = []
+    for ctrl in ("memory", "pids", "cpuacct"):
+        parent = config.cgroup_root / ctrl / config.cgroup_name
+        if parent.is_dir():
+            found += [p.name for p in parent.iterdir() if p.is_dir()]
+    return found
+
+
+def test_ok_and_measurements(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    out = tmp_path / "out"
+    r = run([f"{bins}/echo"], Limits(), workdir=tmp_path, stdin=b"hello", stdout=out, readonly_paths=[bins],
+            config=config)  # fmt: skip
+    assert r.status == Status.OK and r.exit_code == 0 and r.signal is None
+    assert out.read_bytes() == b"hello" and r.stdout_bytes == 5
+    assert 0 < r.peak_memory < 16 * MiB
+    assert 0 <= r.cpu_time < 0.5 and 0 < r.wall_time < 5
+    assert cgroup_children(config) == []
+
+
+def test_cpu_limit_kills_promptly(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    r = run([f"{bins}/busy"], Limits(cpu_time=1.0), workdir=tmp_path, readonly_paths=[bins], config=config)
+    assert r.status == Status.TIME_LIMIT and r.killed_by == "cpu_time"
+    # The precise figure (<= 1.15 s) is the bench's business; here only a loose bound on a noisy machine.
+    assert 1.0 <= r.cpu_time <= 1.3
+
+
+def test_cpu_of_children_is_counted(tmp_path: Path, config: SandboxConfig) -> None:
+    code = "import os\nfor _ in range(2):\n    if os.fork() == 0:\n        while True: pass\nos.wait()"
+    r = run([PY, "-c", code], Limits(cpu_time=0.5, processes=4), workdir=tmp_path, config=config)
+    assert r.status == Status.TIME_LIMIT and r.cpu_time >= 0.5
+
+
+def test_memory_limit_c(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    r = run([f"{bins}/alloc", "200"], Limits(memory=64 * MiB), workdir=tmp_path, readonly_paths=[bins],
+            config=config)  # fmt: skip
+    assert r.status == Status.MEMORY_LIMIT and r.killed_by == "memory"
+    assert 60 * MiB <= r.peak_memory <= 64 * MiB
+
+
+def test_memory_within_limit_is_ok(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    r = run([f"{bins}/alloc", "32"], Limits(memory=64 * MiB), workdir=tmp_path, readonly_paths=[bins],
+            config=config)  # fmt: skip
+    assert r.status == Status.OK and 32 * MiB <= r.peak_memory < 64 * MiB
+
+
+def test_memory_limit_python_list(tmp_path: Path, config: SandboxConfig) -> None:
+    code = "x = []\nwhile True: x.append(list(range(10000)))"
+    r = run([PY, "-c", code], Limits(memory=64 * MiB), workdir=tmp_path, config=config)
+    assert r.status == Status.MEMORY_LIMIT
+
+
+def test_idle_limit(tmp_path: Path, config: SandboxConfig) -> None:
+    r = run(["/bin/sleep", "10"], Limits(cpu_time=1.0, wall_time=0.5), workdir=tmp_path, config=config)
+    assert r.status == Status.IDLE_LIMIT and r.killed_by == "wall_time"
+    assert 0.5 <= r.wall_time < 2
+
+
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_output_limit(tmp_path: Path, bins: Path, config: SandboxConfig, stream: str) -> None:
+    argv = ["/bin/sh", "-c", f"exec {bins}/spew 10000000" + (" >&2" if stream == "stderr" else "")]
+    limits = Limits(stdout_bytes=1 * MiB, stderr_bytes=1 * MiB, processes=2)
+    out = tmp_path / "out"
+    r = run(argv, limits, workdir=tmp_path, stdout=out, stderr=out, readonly_paths=[bins], config=config)
+    assert r.status == Status.OUTPUT_LIMIT and r.killed_by == f"{stream}_bytes"
+    assert getattr(r, f"{stream}_bytes") > MiB
+    assert out.stat().st_size == MiB  # exactly the limit reaches the destination
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(0, 3 * 65536), limit=st.integers(0, 2 * 65536))
+def test_output_counted_exactly(tmp_path: Path, bins: Path, size: int, limit: int) -> None:
+    r = run([f"{bins}/spew", str(size)], Limits(stdout_bytes=limit), workdir=tmp_path, readonly_paths=[bins])
+    if size <= limit:
+        assert r.status == Status.OK and r.stdout_bytes == size
+    else:
+        assert r.status == Status.OUTPUT_LIMIT and r.stdout_bytes > limit
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=200_000))
+def test_stdin_bytes_round_trip(tmp_path: Path, bins: Path, data: bytes) -> None:
+    out = tmp_path / "out"
+    r = run([f"{bins}/echo"], Limits(), workdir=tmp_path, stdin=data, stdout=out, readonly_paths=[bins])
+    assert r.status == Status.OK and out.read_bytes() == data
+
+
+def test_nonzero_exit_and_signal(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    r = run([f"{bins}/exit3"], Limits(), workdir=tmp_path, readonly_paths=[bins], config=config)
+    assert r.status == Status.NONZERO_EXIT and r.exit_code == 3
+    r = run([f"{bins}/segv"], Limits(), workdir=tmp_path, readonly_paths=[bins], config=config)
+    assert r.status == Status.SIGNALED and r.signal == 11 and r.exit_code is None
+
+
+def test_pipes_as_stdin_and_stdout(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    os.write(in_w, b"through pipes\n")
+    os.close(in_w)
+    r = run([f"{bins}/echo"], Limits(), workdir=tmp_path, stdin=in_r, stdout=out_w, readonly_paths=[bins],
+            config=config)  # fmt: skip
+    os.close(out_w)
+    assert r.status == Status.OK
+    assert os.read(out_r, 100) == b"through pipes\n"
+    os.fstat(in_r)  # the caller's fds stay open: the sandbox does not own them
+    os.close(in_r)
+    os.close(out_r)
+
+
+def test_environment_is_clean(tmp_path: Path, config: SandboxConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUDGE_SECRET", "s3cret")
+    out = tmp_path / "env"
+    r = run(["/usr/bin/env"], Limits(), workdir=tmp_path, stdout=out, env={"A": "1"}, config=config)
+    assert r.status == Status.OK
+    lines = set(out.read_text().splitlines())
+    assert "A=1" in lines and not any("s3cret" in line for line in lines)
+    assert {line.split("=")[0] for line in lines} == {"A", "PATH"}
+
+
+def test_workdir_same_path_and_files_come_back(tmp_path: Path, config: SandboxConfig) -> None:
+    (tmp_path / "input.txt").write_text("data")
+    script = "pwd; cat input.txt; echo made > made.txt; mkdir sub; echo deep > sub/x; ln -s /etc/passwd link"
+    out = tmp_path.parent / f"{tmp_path.name}.out"
+    r = run(["/bin/sh", "-c", script], Limits(processes=4), workdir=tmp_path, stdout=out, config=config)
+    assert r.status == Status.OK
+    assert out.read_text() == f"{tmp_path}\ndata"
+    assert (tmp_path / "made.txt").read_text() == "made\n"
+    assert (tmp_path / "sub" / "x").read_text() == "deep\n"
+    assert not (tmp_path / "link").exists() and not (tmp_path / "link").is_symlink()
+
+
+def test_readonly_and_writable_paths(tmp_path: Path, config: SandboxConfig) -> None:
+    ro, rw, work = tmp_path / "ro", tmp_path / "rw", tmp_path / "work"
+    for d in (ro, rw, work):
+        d.mkdir()
+    (ro / "f").write_text("r")
+    script = f"cat {ro}/f && echo w > {rw}/h && echo x > {ro}/g"
+    r = run(["/bin/sh", "-c", script], Limits(processes=2), workdir=work, readonly_paths=[ro],
+            writable_paths=[rw], config=config)  # fmt: skip
+    assert r.status == Status.NONZERO_EXIT  # the write to the read-only path failed
+    assert not (ro / "g").exists() and (rw / "h").read_text() == "w\n"
+
+
+def test_disk_limit_bounds_workdir(tmp_path: Path, config: SandboxConfig) -> None:
+    script = "for i in 1 2 3 4 5 6; do head -c 1000000 /dev/zero > f$i || exit 9; done"
+    r = run(["/bin/sh", "-c", script], Limits(disk=3 * MiB, processes=2), workdir=tmp_path, config=config)
+    assert r.status == Status.NONZERO_EXIT and r.exit_code == 9
+    assert sum(p.stat().st_size for p in tmp_path.iterdir()) <= 3 * MiB
+
+
+def test_file_size_limit(tmp_path: Path, config: SandboxConfig) -> None:
+    r = run(["/usr/bin/head", "-c", "3000000", "/dev/zero"], Limits(file_size=MiB), workdir=tmp_path,
+            stdout=None, config=config)  # fmt: skip
+    assert r.status == Status.OK  # stdout is a pipe: file_size does not apply to it
+    r = run(["/bin/sh", "-c", "head -c 3000000 /dev/zero > big"], Limits(file_size=MiB, processes=2),
+            workdir=tmp_path, config=config)  # fmt: skip
+    assert r.status in (Status.OUTPUT_LIMIT, Status.NONZERO_EXIT)
+    assert (tmp_path / "big").stat().st_size <= MiB
+
+
+def test_concurrent_runs(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    results = {}
+
+    def one(i: int) -> None:
+        d = tmp_path / f"w{i}"
+        d.mkdir()
+        out = d / "out"
+        r = run([f"{bins}/echo"], Limits(), workdir=d, stdin=f"run {i}".encode(), stdout=out,
+                readonly_paths=[bins], config=config)  # fmt: skip
+        results[i] = (r.status, out.read_text())
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {i: (Status.OK, f"run {i}") for i in range(8)}
+    assert cgroup_children(config) == []
+
+
+def test_nothing_survives_and_cgroups_removed(tmp_path: Path, config: SandboxConfig) -> None:
+    marker = f"survivor-{os.getpid()}-{id(tmp_path)}"
+    script = f"(setsid sh -c 'sleep 30' {marker} &) ; sleep 0.1"
+    r = run(["/bin/sh", "-c", script], Limits(processes=8), workdir=tmp_path, config=config)
+    assert r.status == Status.OK
+    alive = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                alive.append(pid)
+        except OSError:
+            pass
+    assert alive == []
+    assert cgroup_children(config) == []
+
+
+def test_exec_failure_is_sandbox_error(tmp_path: Path, config: SandboxConfig) -> None:
+    r = run(["/nonexistent/prog"], Limits(), workdir=tmp_path, config=config)
+    assert r.status == Status.SANDBOX_ERROR and "No such file" in r.message
+
+
+def test_bad_arguments_refused(tmp_path: Path) -> None:
+    with pytest.raises(SandboxConfigError, match="absolute"):
+        run(["true"], Limits(), workdir=tmp_path)
+    with pytest.raises(SandboxConfigError, match="workdir"):
+        run(["/bin/true"], Limits(), workdir=tmp_path / "missing")
+
+
+def test_missing_cgroups_refuse_with_reason(tmp_path: Path) -> None:
+    config = SandboxConfig(cgroup_root=tmp_path / "no-cgroups")
+    with pytest.raises(SandboxUnavailable, match="memory"):
+        run(["/bin/true"], Limits(), workdir=tmp_path, config=config)
+
+
+def test_unconfined_needs_opt_in(tmp_path: Path) -> None:
+    with pytest.raises(SandboxUnavailable, match="allow_unconfined"):
+        run(["/bin/true"], Limits(), workdir=tmp_path, config=SandboxConfig(backend="unconfined"))
+    config = SandboxConfig(backend="unconfined", allow_unconfined=True)
+    r = run(["/bin/sh", "-c", "exit 4"], Limits(), workdir=tmp_path, config=config)
+    assert r.status == Status.NONZERO_EXIT and r.exit_code == 4
+    r = run([PY, "-c", "while True: pass"], Limits(cpu_time=0.3), workdir=tmp_path, config=config)
+    assert r.status == Status.TIME_LIMIT
