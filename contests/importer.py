@@ -121,7 +121,7 @@ def _packages_contest(src: Path, fmt: str, derive: TimeLimitDeriver | None) -> C
         problems.append(problem)
     single = problems[0] if len(problems) == 1 else None
     return Contest(
-        id=_slug(f"{fmt}-{src.resolve().name}"),
+        id=_slug(name if (name := src.resolve().name).startswith(fmt) else f"{fmt}-{name}"),
         name=single.name if single else src.resolve().name,
         rules=Rules.ICPC,
         duration_minutes=300,

@@ -556,6 +556,9 @@ def simulate(
     options = options or SimulateOptions()
     reporter = reporter or _Silent()
     started = time.monotonic()
+    from elo.percentile import population
+
+    population(options.population)  # an unknown population fails before any work is done
     if options.filter_counted and not options.filter_samples:
         raise SimulationError("--filter-counted only makes sense with --filter-samples")
     selected = [c for c in contests if in_window(c, options.after, options.before)]
@@ -643,7 +646,7 @@ def simulate(
 
     # The aggregate rating with its interval.
     rating, ci_pair, se, note, order_spread = _aggregate(
-        estimator_name, placements, outcomes, options, n_orders
+        estimator_name, runs, played, placements, outcomes, options, n_orders
     )
 
     pct_out = None
@@ -655,10 +658,6 @@ def simulate(
             value=pct.percentile, low=pct.low, high=pct.high, label=pct.label(), title=pct.title,
             date=pct.date, source=pct.source, n=pct.n,
         )  # fmt: skip
-    else:
-        from elo.percentile import population
-
-        population(options.population)  # an unknown name is still an error
 
     contests_out, samples_for_k = _contest_outputs(
         runs, played, placements, contest_values, estimator_name, options
@@ -702,48 +701,81 @@ def simulate(
 
 def _aggregate(
     name: est.EstimatorName,
+    runs: list[_ContestRun],
+    played: list[list[list[Played]]],
     placements: list[list[Placement | None]],
     outcomes: list[list[list[est.ProblemOutcomes]]],
     options: SimulateOptions,
     n_orders: int,
 ) -> tuple[float | None, tuple[float | None, float | None], float | None, str, OrderSpreadOut | None]:
-    """(rating, ci, standard error, estimator note, spread over orders)."""
+    """(rating, interval, standard error, estimator note, spread over orders).
+
+    The rating is the estimator's (the mean over orders for random-orders). The interval is a
+    percentile bootstrap that resamples the submission order, the contests, and the problems within
+    each contest (so that a single contest still has an honest interval: resampling contests alone
+    cannot vary it); for `difficulty` it resamples orders and rated problems.
+    """
     n_boot, level, seed = options.n_boot, options.level, options.seed
+    units = [[u for c in outcomes[o] for u in c] for o in range(n_orders)]
+    se: float | None = None
     if n_orders == 1:
         if name == "difficulty":
-            e = est.difficulty([u for c in outcomes[0] for u in c], n_boot=n_boot, level=level, seed=seed)
+            e = est.difficulty(units[0], n_boot=10, level=level, seed=seed)
         else:
             pls = [p for p in placements[0] if p is not None]
-            new = options.new_account
-            e = est.estimate(name, pls, new_account=new, n_boot=n_boot, level=level, seed=seed)
-        note = e.note + (f"; {e.n_unbounded} contest(s) won outright left out" if e.n_unbounded else "")
-        return e.rating, (e.ci_low, e.ci_high), e.standard_error, note, None
-
-    # Resampling units: contests for placement estimators, rated problems for `difficulty`.
-    units = [[u for c in outcomes[o] for u in c] for o in range(n_orders)]
-
-    def point(o: int, idx: Sequence[int]) -> float:
+            e = est.estimate(name, pls, new_account=options.new_account, n_boot=10, level=level, seed=seed)
+        rating, se = e.rating, e.standard_error
+        note = e.note.split("; interval")[0]
+        if e.n_unbounded:
+            note += f"; {e.n_unbounded} contest(s) won outright left out"
+        per_order: list[float] = [math.inf if rating is None else rating]
+    else:
         if name == "difficulty":
-            return _difficulty_value([units[o][i] for i in idx], options)
-        pls = [placements[o][i] for i in idx]
-        return est.point_estimate(name, [p for p in pls if p is not None], new_account=options.new_account)
+            per_order = [_difficulty_value(units[o], options) for o in range(n_orders)]
+        else:
+            per_order = [
+                est.point_estimate(
+                    name, [p for p in placements[o] if p is not None], new_account=options.new_account
+                )
+                for o in range(n_orders)
+            ]
+        finite = [v for v in per_order if math.isfinite(v)]
+        rating = statistics.fmean(finite) if finite else None
+        note = f"{name}: mean over {n_orders} random submission orders"
 
-    n_contests = len(units[0]) if name == "difficulty" else len(placements[0])
-    per_order = [point(o, range(n_contests)) for o in range(n_orders)]
-    finite = [v for v in per_order if math.isfinite(v)]
-    rating = statistics.fmean(finite) if finite else None
-    rng = np.random.default_rng(options.seed)
-    draws = min(options.n_boot, 400) if name == "difficulty" else options.n_boot
-    boot = [
-        point(int(rng.integers(n_orders)), sorted(int(i) for i in rng.integers(n_contests, size=n_contests)))
-        for _ in range(draws)
-    ]
-    lo, hi = interval(boot, options.level)
-    note = (
-        f"{name}: mean over {n_orders} random submission orders; interval from a bootstrap pooled over "
-        f"orders and {'problems' if name == 'difficulty' else 'contests'}"
-    )
-    return rating, (_finite_or_none(lo), _finite_or_none(hi)), None, note, _spread_out(per_order, name)
+    rng = np.random.default_rng(seed)
+    boot: list[float] = []
+    if name == "difficulty":
+        n_units = len(units[0])
+        for _ in range(min(n_boot, 400)):  # each draw is a MAP fit over the whole grid
+            o = int(rng.integers(n_orders))
+            boot.append(
+                _difficulty_value([units[o][int(i)] for i in rng.integers(n_units, size=n_units)], options)
+            )
+        what = "problems"
+    else:
+        n_contests = len(runs)
+        for _ in range(n_boot):
+            o = int(rng.integers(n_orders))
+            draw = []
+            for ci in sorted(int(i) for i in rng.integers(n_contests, size=n_contests)):
+                field = runs[ci].field
+                if field is None:
+                    continue
+                scores = [p.score for p in played[ci][o]]
+                pick: list[int] = (
+                    [int(j) for j in rng.integers(len(scores), size=len(scores))] if scores else []
+                )
+                points = sum(scores[j].points for j in pick)
+                penalty = sum(scores[j].penalty for j in pick)
+                draw.append(place(field, points, penalty))
+            if draw:
+                boot.append(est.point_estimate(name, draw, new_account=options.new_account))
+        what = "contests and problems within each contest"
+    lo, hi = interval(boot, level) if boot else (math.nan, math.nan)
+    note += f"; {level:.0%} interval: bootstrap over {'orders, ' if n_orders > 1 else ''}{what}"
+    spread_out = _spread_out(per_order, name) if n_orders > 1 else None
+    return rating, (_finite_or_none(lo), _finite_or_none(hi)), se, note, spread_out
 
 
 def _contest_outputs(

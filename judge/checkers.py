@@ -243,9 +243,9 @@ def build_program(
     return program
 
 
-def helper_limits(time_limit: float) -> Limits:
+def helper_limits(time_limit: float, own: float | None = None) -> Limits:
     """Limits for checkers and interactors: generous, independent of what the contestant is allowed."""
-    cpu = max(10.0, 4 * time_limit)
+    cpu = own if own is not None else max(10.0, 4 * time_limit)
     return Limits(
         cpu_time=cpu,
         wall_time=2 * cpu + 5,
@@ -290,7 +290,7 @@ class ExternalChecker:
     def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
         inp, ans, out = test.input.resolve(), test.answer.resolve(), output.resolve()
         argv_base = self.program.language.run_argv(self.home, 1024 * MiB)
-        limits = helper_limits(self.time_limit)
+        limits = helper_limits(self.time_limit, self.spec.time_limit)
         stderr = work / "checker.err"
         stdout = work / "checker.out"
         mounts = sorted({inp, ans, out, self.home})
@@ -304,7 +304,7 @@ class ExternalChecker:
                 readonly_paths=mounts,
                 config=self.config,
             )
-            return testlib_outcome(result, _tail(stderr) or _tail(stdout))
+            return read_testlib_exit(result, _tail(stderr) or _tail(stdout))
         feedback = work / "feedback"
         if feedback.exists():
             shutil.rmtree(feedback)
@@ -321,7 +321,7 @@ class ExternalChecker:
             writable_paths=[feedback],
             config=self.config,
         )
-        return kattis_outcome(result, kattis_message(feedback, stderr))
+        return read_kattis_exit(result, kattis_message(feedback, stderr))
 
 
 def kattis_message(feedback: Path, stderr: Path) -> str:
@@ -330,7 +330,7 @@ def kattis_message(feedback: Path, stderr: Path) -> str:
     return message or _tail(stderr)
 
 
-def testlib_outcome(result: RunResult, message: str) -> CheckOutcome:
+def read_testlib_exit(result: RunResult, message: str) -> CheckOutcome:
     """What a testlib checker's (or interactor's) exit status means."""
     code = result.exit_code
     if result.status not in (Status.OK, Status.NONZERO_EXIT) or code is None:
@@ -350,7 +350,7 @@ def testlib_outcome(result: RunResult, message: str) -> CheckOutcome:
     return CheckOutcome(Verdict.JUDGE_ERROR, f"checker exited with unknown code {code}: {message}")
 
 
-def kattis_outcome(result: RunResult, message: str) -> CheckOutcome:
+def read_kattis_exit(result: RunResult, message: str) -> CheckOutcome:
     """What a Kattis output validator's exit status means (42 accepted, 43 wrong answer)."""
     if result.exit_code == KATTIS_ACCEPT and result.status is Status.NONZERO_EXIT:
         return CheckOutcome(Verdict.OK, message or "accepted")

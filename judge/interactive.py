@@ -20,8 +20,8 @@ from judge.checkers import (
     CheckOutcome,
     helper_limits,
     kattis_message,
-    kattis_outcome,
-    testlib_outcome,
+    read_kattis_exit,
+    read_testlib_exit,
 )
 from judge.compiler import Program
 from judge.task import InteractorProtocol, InteractorSpec, TestCase
@@ -97,7 +97,7 @@ def run_interactive(
     else:
         inter_argv = [*base, str(inp), str(ans), str(feedback) + "/", *interactor.spec.flags]
         writable = [feedback]
-    limits = helper_limits(interactor.time_limit)
+    limits = helper_limits(interactor.time_limit, interactor.spec.time_limit)
     # The interactor outlives the solution's wall-clock limit, so a deadlock is blamed on the solution.
     sol_wall = solution_limits.effective_wall_time() or 0.0
     limits = limits.model_copy(update={"wall_time": max(limits.wall_time or 0.0, sol_wall + 5.0)})
@@ -150,9 +150,9 @@ def run_interactive(
     sol, inter = sides["solution"], sides["interactor"]
     assert sol.result is not None and inter.result is not None
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
-        outcome = testlib_outcome(inter.result, _read(inter_stderr))
+        outcome = read_testlib_exit(inter.result, _read(inter_stderr))
     else:
-        outcome = kattis_outcome(inter.result, kattis_message(feedback, inter_stderr))
+        outcome = read_kattis_exit(inter.result, kattis_message(feedback, inter_stderr))
     if outcome.verdict is Verdict.JUDGE_ERROR:
         outcome = CheckOutcome(Verdict.JUDGE_ERROR, outcome.message.replace("checker", "interactor", 1))
     return InteractiveRun(

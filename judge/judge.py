@@ -50,6 +50,10 @@ def run_verdict(
     if result.status is Status.OK:
         # The sandbox polls; a run that slipped past the limit between two polls is still over it.
         return Verdict.TIME_LIMIT_EXCEEDED if result.cpu_time > time_limit else None
+    busy = result.wall_time > 0 and result.cpu_time / result.wall_time >= 0.2
+    if result.status is Status.IDLE_LIMIT and busy:
+        # Busy all along but starved of a core on a loaded host: it was not idle, it was slow.
+        return Verdict.TIME_LIMIT_EXCEEDED
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
     if failed and language.memory_exceeded(result, stderr_tail):
         return Verdict.MEMORY_LIMIT_EXCEEDED

@@ -34,6 +34,9 @@ class CheckerSpec(BaseModel):
     language: str | None = Field(None, description="language id of the source; None: from its extension")
     flags: tuple[str, ...] = Field((), description="extra arguments (Kattis validator_flags)")
     include_dirs: tuple[Path, ...] = Field((), description="where to look for testlib.h and other headers")
+    time_limit: float | None = Field(
+        None, gt=0, description="CPU seconds per checker run; None: max(10, 4 x the task's time limit)"
+    )
 
 
 class InteractorProtocol(StrEnum):
@@ -49,6 +52,9 @@ class InteractorSpec(BaseModel):
     language: str | None = None
     flags: tuple[str, ...] = ()
     include_dirs: tuple[Path, ...] = ()
+    time_limit: float | None = Field(
+        None, gt=0, description="CPU seconds for the interactor per test; None: max(10, 4 x the task's)"
+    )
 
 
 class TestCase(BaseModel):

@@ -131,6 +131,8 @@ def _runner_args(
         "--cgroup-root", str(config.cgroup_root),
         "--cgroup-name", config.cgroup_name,
     ]  # fmt: skip
+    if config.network == "shared":
+        args += ["--netns", str(config.cache_dir / "netns")]
     for p in readonly_paths:
         args += ["--ro", str(p)]
     for p in writable_paths:

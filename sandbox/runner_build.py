@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -17,17 +18,24 @@ from sandbox.errors import SandboxUnavailable
 _CFLAGS = ["-O2", "-Wall", "-Wno-format-truncation"]
 
 
-def runner_source() -> bytes:
-    return resources.files("sandbox").joinpath("runner/runner.c").read_bytes()
+def runner_source() -> Path:
+    return Path(str(resources.files("sandbox").joinpath("runner/runner.c")))
+
+
+@functools.lru_cache(maxsize=4)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    # A memo keyed by the file's identity: hashing on every run would cost more than the rest of Python's part.
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def runner_path(config: SandboxConfig) -> Path:
     """Path of the compiled runner, building it when the cached one is missing (safe across processes)."""
-    source = runner_source()
-    digest = hashlib.sha256(source).hexdigest()[:16]
-    target = config.cache_dir / f"runner-{digest}"
+    src = runner_source()
+    st = src.stat()
+    target = config.cache_dir / f"runner-{_digest(src, st.st_mtime_ns, st.st_size)}"
     if target.exists():
         return target
+    source = src.read_bytes()
     config.cache_dir.mkdir(parents=True, exist_ok=True)
     with open(config.cache_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -54,6 +62,11 @@ def _compile(source: bytes, target: Path, compiler: str) -> None:
         )
         if proc.returncode == 0:
             os.replace(tmp, target)
+            for old in target.parent.glob("runner-*"):
+                if old.name not in (target.name, src.name):
+                    # Runners of older sources; a run still executing one keeps its inode.
+                    with contextlib.suppress(OSError):
+                        old.unlink()
             return
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()

@@ -136,7 +136,9 @@ def run_interactive(
     return run, inter_code
 
 
-def compare(checker: dict[str, Any], test_in: Path, out: Path, ans: Path, checker_cmd: list[str] | None) -> str:
+def compare(
+    checker: dict[str, Any], test_in: Path, out: Path, ans: Path, checker_cmd: list[str] | None
+) -> str:
     kind = checker.get("type", "tokens")
     if kind == "testlib":
         assert checker_cmd is not None
@@ -181,7 +183,8 @@ def judge_solution(problem_dir: Path, source: Path, cache: Path, work: Path, run
     expected = EXPECTED[source.parent.name]
     outcome = Outcome(problem_dir.name, f"{source.parent.name}/{source.name}", expected)
     cmd = command_for(source, cache)
-    wall = 2 * limit + 1
+    # Generous wall clock, so that on a busy machine a too-slow solution is caught by CPU time.
+    wall = 3 * limit + 2
     for name, test_in, test_ans in tests_of(problem_dir):
         out = work / "out.txt"
         inter_code = 0
@@ -217,10 +220,13 @@ def problem_dirs(contest: Path, only: str | None) -> list[Path]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("contests", nargs="*", type=Path, help="contest directories (default: all bundled)")
     parser.add_argument("--problem", help="only this problem index")
     parser.add_argument("--solution", help="only solutions whose file name contains this")
+    parser.add_argument("--expected", choices=sorted(EXPECTED), help="only solutions in this folder")
     parser.add_argument("--all-tests", action="store_true", help="do not stop at the first failed test")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
     args = parser.parse_args()
@@ -234,6 +240,8 @@ def main() -> int:
                 for source in sorted((problem_dir / "solutions").glob("*/*")):
                     if args.solution and args.solution not in source.name:
                         continue
+                    if args.expected and source.parent.name != args.expected:
+                        continue
                     outcome = judge_solution(problem_dir, source, cache, Path(tmp), args.all_tests)
                     outcome.problem = f"{contest.name}/{problem_dir.name}"
                     outcomes.append(outcome)
@@ -246,6 +254,8 @@ def main() -> int:
                             f" on {outcome.slowest_test}]",
                             flush=True,
                         )
+                        if args.all_tests and outcome.details:
+                            print("      failed: " + ", ".join(outcome.details), flush=True)
     if args.json:
         print(json.dumps([asdict(o) | {"as_expected": o.as_expected} for o in outcomes], indent=1))
     bad = [o for o in outcomes if not o.as_expected]

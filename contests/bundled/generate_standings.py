@@ -24,6 +24,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -131,11 +132,11 @@ def cf_points(x: int, minute: int, rejected: int, duration: int) -> float:
     return max(0.3 * x, x - x * minute * (120 / duration) / 250 - CF_PENALTY_PER_REJECTION * rejected)
 
 
-def standings_rows(humans: list[Human], tasks: list[Task], rules: str, duration: int) -> list[dict]:
+def standings_rows(humans: list[Human], tasks: list[Task], rules: str, duration: int) -> list[dict[str, Any]]:
     """Scores every human under the rules, sorts, and assigns Codeforces-style shared ranks."""
-    scored = []
+    scored: list[dict[str, Any]] = []
     for human in humans:
-        problems: dict[str, dict] = {}
+        problems: dict[str, dict[str, Any]] = {}
         total, penalty = 0.0, 0
         for task in tasks:
             outcome = human.outcomes.get(task.index)
@@ -162,17 +163,13 @@ def standings_rows(humans: list[Human], tasks: list[Task], rules: str, duration:
             }
         )
     scored.sort(key=lambda row: (-row["points"], row["penalty"], row["handle"]))
+    best_place: dict[tuple[float, int], int] = {}
     for place, row in enumerate(scored, start=1):
-        previous = scored[place - 2] if place > 1 else None
-        tied = previous is not None and (previous["points"], previous["penalty"]) == (
-            row["points"],
-            row["penalty"],
-        )
-        row["rank"] = previous["rank"] if tied and previous is not None else place
+        row["rank"] = best_place.setdefault((row["points"], row["penalty"]), place)
     return scored
 
 
-def generate(contest_dir: Path, population: Path) -> dict:
+def generate(contest_dir: Path, population: Path) -> dict[str, Any]:
     meta = yaml.safe_load((contest_dir / "contest.yaml").read_text())
     seed, field_size = FIELDS[meta["id"]]
     tasks = []
@@ -203,7 +200,7 @@ def generate(contest_dir: Path, population: Path) -> dict:
     }
 
 
-def write_standings(standings: dict, path: Path) -> None:
+def write_standings(standings: dict[str, Any], path: Path) -> None:
     """One row per line: diffable, and small enough to ship."""
     head = {key: value for key, value in standings.items() if key != "rows"}
     lines = [json.dumps(row, separators=(",", ":")) for row in standings["rows"]]
@@ -224,7 +221,9 @@ def main() -> None:
     for contest_dir in contests:
         standings = generate(contest_dir, population)
         write_standings(standings, contest_dir / "standings.json")
-        solved = [sum(1 for p in row["problems"].values() if p["minute"] is not None) for row in standings["rows"]]
+        solved = [
+            sum(1 for p in row["problems"].values() if p["minute"] is not None) for row in standings["rows"]
+        ]
         print(
             f"{contest_dir.name}: {len(standings['rows'])} rows, mean solved {sum(solved) / len(solved):.2f},"
             f" top score {standings['rows'][0]['points']}"

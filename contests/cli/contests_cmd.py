@@ -130,8 +130,9 @@ def import_cmd(
             limit = problem.time_limit or (
                 problem.derived_time_limit.time_limit if problem.derived_time_limit else None
             )
+            shown = f"{limit:g} s" if limit else "none yet (judged and derived on first use)"
             click.echo(
-                f"  {problem.index}: {problem.name} ({len(problem.tests.all())} tests, time limit {limit} s)"
+                f"  {problem.index}: {problem.name} ({len(problem.tests.all())} tests, time limit {shown})"
             )
             for note in problem.notes:
                 click.echo(f"     note: {note}")

@@ -18,10 +18,12 @@ def sandbox() -> None:
 
 
 def _config(backend: str, allow_unconfined: bool) -> SandboxConfig:
-    return SandboxConfig(backend=backend, allow_unconfined=allow_unconfined)  # type: ignore[arg-type]
+    return SandboxConfig(backend=backend, allow_unconfined=allow_unconfined)
 
 
-_BACKEND = click.option("--backend", type=click.Choice(["native", "unconfined"]), default="native", show_default=True)
+_BACKEND = click.option(
+    "--backend", type=click.Choice(["native", "unconfined"]), default="native", show_default=True
+)
 _ALLOW = click.option("--allow-unconfined", is_flag=True, help="Opt in to running without isolation.")
 
 
@@ -65,7 +67,9 @@ def selftest(as_json: bool, backend: str, allow_unconfined: bool) -> None:
 @click.option("--wall", type=float, default=None, help="Wall seconds (default 2 x cpu + 1).")
 @click.option("--mem", type=int, default=256, show_default=True, help="Memory in MiB.")
 @click.option("--procs", type=int, default=1, show_default=True, help="Processes and threads at once.")
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@click.option(
+    "--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the RunResult as JSON.")
 @_BACKEND
 @_ALLOW
@@ -81,7 +85,7 @@ def run_cmd(
     allow_unconfined: bool,
     command: tuple[str, ...],
 ) -> None:
-    """Run COMMAND (absolute path) in the sandbox with the terminal's stdin/stdout/stderr; print the result."""
+    """Run COMMAND (absolute path) in the sandbox on the terminal's stdio; print the RunResult."""
     limits = Limits(cpu_time=cpu, wall_time=wall, memory=mem * MiB, processes=procs)
     result = run(
         list(command),

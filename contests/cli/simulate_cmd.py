@@ -77,6 +77,7 @@ def print_summary(results: Results) -> None:
     head.add_column()
     head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
     head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
+    head.add_row("method", results.estimator_note)
     if results.order_spread is not None:
         s = results.order_spread
         head.add_row("over orders", f"mean {s.mean:.0f}, sd {s.sd:.0f}, range [{s.min:.0f}, {s.max:.0f}]")
@@ -142,7 +143,7 @@ def _problem_table(c: ContestOut) -> object:
             + ("(sys)" if a.outcome == "failed_system_tests" else "")
             for a in p.attempts
         )
-        result = f"{p.points:g}" if p.solved else ("-" if not p.attempts else f"-{p.wrong}")
+        result = f"{p.points:g}" if p.solved else (f"-{p.wrong}" if p.wrong else "-")
         table.add_row(
             f"{p.index}. {p.name}", str(p.rating or "-"), f"{p.max_points:g}" if p.max_points else "-",
             result, tries or "(nothing submitted)", f"{p.pass_at_k.get('pass@1', 0):.2f}",

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
     from judge.task import JudgeTask
 
 
-def load_judge_task(path: Path, *, time_limit: float | None = None) -> JudgeTask:
+def load_judge_task(path: Path, *, time_limit: float | None = None, derive: bool = True) -> JudgeTask:
     """See contests.problem_loader.load_judge_task (re-exported here for discoverability)."""
     from contests.problem_loader import load_judge_task as load
 
-    return load(path, time_limit=time_limit)
+    return load(path, time_limit=time_limit, derive=derive)

@@ -38,7 +38,8 @@ _SUBMISSION_DIRS = {v.value for v in ExpectedVerdict}
 
 
 def is_kattis_package(path: Path) -> bool:
-    return (path / "problem.yaml").is_file() and (path / "data").is_dir()
+    """problem.yaml with data/ (or at least without a native problem's tests/)."""
+    return (path / "problem.yaml").is_file() and ((path / "data").is_dir() or not (path / "tests").is_dir())
 
 
 def derive_time_limit(

@@ -33,6 +33,7 @@ _CONTEST_KEYS = {
     "licence",
     "url",
     "problems",
+    "notes",
 }
 _SECTIONS = {
     "input": "input_spec",
@@ -215,6 +216,13 @@ def read_solutions(solutions_dir: Path) -> list[dict[str, Any]]:
                 continue
             out.append({"name": entry.name, "expected": verdict_dir.name, "path": entry.resolve()})
     return out
+
+
+def contest_id(path: Path) -> str:
+    """The id in ``contest.yaml`` (the directory's name when it has none)."""
+    yaml_path = Path(path) / "contest.yaml"
+    value = mapping(load_yaml(yaml_path), yaml_path, None).get("id")
+    return value if isinstance(value, str) else Path(path).resolve().name
 
 
 def read_contest(path: Path) -> Contest:

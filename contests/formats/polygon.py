@@ -196,9 +196,7 @@ def _tests(
     return out
 
 
-def _source(path: Path, xml_path: Path, element: ET.Element | None, field: str) -> Path | None:
-    if element is None:
-        return None
+def _source(path: Path, xml_path: Path, element: ET.Element, field: str) -> Path:
     source = element.find("source")
     if source is None or not source.get("path"):
         raise FormatError(xml_path, f"{field}/source", "is missing its path")
@@ -241,7 +239,6 @@ def _solutions(
     for i, element in enumerate(assets.findall("solutions/solution")):
         tag = element.get("tag", "")
         source = _source(path, xml_path, element, f"assets/solutions/solution[{i + 1}]")
-        assert source is not None
         expected = _SOLUTION_TAGS.get(tag)
         if expected is None:
             notes.append(f"solution {source.name} tagged {tag!r}: no single expected verdict, left out")

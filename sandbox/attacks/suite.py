@@ -159,7 +159,9 @@ def _maxrss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def run_attack(attack: Attack, argv: list[str], workdir: Path, ctx: SuiteContext, config: SandboxConfig) -> AttackOutcome:
+def run_attack(
+    attack: Attack, argv: list[str], workdir: Path, ctx: SuiteContext, config: SandboxConfig
+) -> AttackOutcome:
     expected = sorted(s.value for s in attack.expect)
     limits = attack.run_limits()
     argv = [*argv, *(a.format(**ctx.placeholders()) for a in attack.args)]
@@ -219,7 +221,9 @@ def run_suite(
                         progress(attack.name)
                     if error is not None:
                         outcomes.append(
-                            AttackOutcome(name=attack.name, contained=False, status=Status.SANDBOX_ERROR, detail=error)
+                            AttackOutcome(
+                                name=attack.name, contained=False, status=Status.SANDBOX_ERROR, detail=error
+                            )
                         )
                         continue
                     outcomes.append(run_attack(attack, argv, dirs[attack.name], ctx, config))

@@ -188,9 +188,19 @@ ATTACKS: tuple[Attack, ...] = (
         {"processes": 8},
         checks=(at_most("threads", lambda lim: lim.processes - 1),),
     ),
-    Attack("memory_bomb_c", "memory_bomb.c", MLE, "malloc and touch 16 MiB blocks forever", checks=(peak_within_limit,)),
-    Attack("memory_bomb_py", "memory_bomb.py", MLE, "grow a Python list forever", checks=(peak_within_limit,)),
-    Attack("vector_bomb", "vector_bomb.cpp", MLE, "std::vector push_back forever", checks=(peak_within_limit,)),
+    Attack(
+        "memory_bomb_c",
+        "memory_bomb.c",
+        MLE,
+        "malloc and touch 16 MiB blocks forever",
+        checks=(peak_within_limit,),
+    ),
+    Attack(
+        "memory_bomb_py", "memory_bomb.py", MLE, "grow a Python list forever", checks=(peak_within_limit,)
+    ),
+    Attack(
+        "vector_bomb", "vector_bomb.cpp", MLE, "std::vector push_back forever", checks=(peak_within_limit,)
+    ),
     Attack("huge_mmap", "huge_mmap.c", MLE, "mmap 64 GiB and touch every page", checks=(peak_within_limit,)),
     Attack(
         "stack_overflow",
@@ -229,7 +239,9 @@ ATTACKS: tuple[Attack, ...] = (
         args=("{secret_path}",),
         checks=(not_in_output("read /etc/shadow", "root entry"), no_host_root_listing),
     ),
-    Attack("list_homes", "list_root.py", OK, "list /root, /home, /work, /opt", checks=(no_host_root_listing,)),
+    Attack(
+        "list_homes", "list_root.py", OK, "list /root, /home, /work, /opt", checks=(no_host_root_listing,)
+    ),
     Attack("proc_environ", "proc_environ.py", OK, "read every /proc/PID/environ for the judge's secrets"),
     Attack(
         "kill_everything",
@@ -264,7 +276,9 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("raw_socket", "raw_socket.c", OK, "open raw IP and packet sockets"),
     Attack("ptrace", "ptrace_attack.c", OK, "ptrace the parent, pid 1 and itself"),
     Attack("mount", "mount_attack.c", OK, "mount tmpfs, remount / writable, unmount /proc"),
-    Attack("unshare_setns", "unshare_setns.c", OK, "unshare/clone new namespaces (user ns), setns into pid 1's"),
+    Attack(
+        "unshare_setns", "unshare_setns.c", OK, "unshare/clone new namespaces (user ns), setns into pid 1's"
+    ),
     Attack("clone3_namespaces", "clone3_ns.c", OK, "clone3 with CLONE_NEWUSER (flags invisible to seccomp)"),
     Attack("chroot_escape", "chroot_escape.c", OK, "chroot into a subdir and climb out"),
     Attack(
@@ -276,7 +290,13 @@ ATTACKS: tuple[Attack, ...] = (
         setuid_root=True,
     ),
     Attack("infinite_loop", "infinite_loop.cpp", TLE, "spin forever", checks=(killed_promptly,)),
-    Attack("sleep_forever", "sleep_forever.py", frozenset({Status.IDLE_LIMIT}), "sleep forever", {"wall_time": 1.0}),
+    Attack(
+        "sleep_forever",
+        "sleep_forever.py",
+        frozenset({Status.IDLE_LIMIT}),
+        "sleep forever",
+        {"wall_time": 1.0},
+    ),
     Attack(
         "daemon",
         "daemon.c",
@@ -305,10 +325,16 @@ ATTACKS: tuple[Attack, ...] = (
         "hidden_cpu.c",
         OK,
         "burn 2 x 0.5 s CPU in children while the parent waits",
-        {"processes": 4, "cpu_time": 2.0, "wall_time": 4.0},
+        {"processes": 4, "cpu_time": 2.0, "wall_time": 20.0},
         checks=(cpu_counted(0.9),),
     ),
-    Attack("ignore_sigterm", "ignore_sigterm.py", TLE, "ignore SIGTERM/SIGXCPU and spin", checks=(killed_promptly,)),
+    Attack(
+        "ignore_sigterm",
+        "ignore_sigterm.py",
+        TLE,
+        "ignore SIGTERM/SIGXCPU and spin",
+        checks=(killed_promptly,),
+    ),
     Attack(
         "core_dump",
         "core_dump.c",
@@ -332,7 +358,9 @@ ATTACKS: tuple[Attack, ...] = (
         args=("{secret_path}",),
         checks=(not_in_output("read via /etc/shadow"), no_symlinks_left),
     ),
-    Attack("kernel_apis", "kernel_apis.c", OK, "bpf, perf, keyctl, kexec, modules, swap, acct, clock, reboot"),
+    Attack(
+        "kernel_apis", "kernel_apis.c", OK, "bpf, perf, keyctl, kexec, modules, swap, acct, clock, reboot"
+    ),
     Attack(
         "i386_abi",
         "i386_abi.c",

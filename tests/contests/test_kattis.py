@@ -93,7 +93,7 @@ def test_no_timelimit_keeps_multipliers_and_needs_a_limit(tmp_path: Path) -> Non
     assert problem.time_limit is None
     assert (problem.time_multiplier, problem.safety_margin, problem.memory_limit_mb) == (1.2, 3.0, 1024)
     with pytest.raises(FormatError, match="no time limit") as info:
-        load_judge_task(root)
+        load_judge_task(root, derive=False)
     assert info.value.field == "time_limit"
     assert load_judge_task(root, time_limit=1.0).time_limit == 1.0
 

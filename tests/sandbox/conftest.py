@@ -15,7 +15,7 @@ PROGRAMS = {
     "alloc": (
         "#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\n"
         "int main(int c,char**v){long mb=atol(v[1]);char*p=malloc(mb<<20);"
-        "if(!p){puts(\"nomem\");return 2;}memset(p,1,mb<<20);printf(\"done %d\\n\",p[mb<<19]);return 0;}"
+        'if(!p){puts("nomem");return 2;}memset(p,1,mb<<20);printf("done %d\\n",p[mb<<19]);return 0;}'
     ),
     "echo": (
         "#include <unistd.h>\nint main(void){char b[65536];ssize_t n;"

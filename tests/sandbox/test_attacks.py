@@ -28,7 +28,9 @@ def test_table_covers_languages_and_size() -> None:
 def test_selftest_cli_json() -> None:
     """The command `make demo` runs for now; JSON in the documented shape, exit 0 when all contained."""
     cpelo = Path(sys.executable).parent / "cpelo"
-    proc = subprocess.run([str(cpelo), "sandbox", "selftest", "--json"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(cpelo), "sandbox", "selftest", "--json"], capture_output=True, text=True, check=False
+    )
     report = json.loads(proc.stdout)
     assert set(report) == {"backend", "attacks", "passed", "failed"}
     assert all(set(a) == {"name", "contained", "status", "detail"} for a in report["attacks"])

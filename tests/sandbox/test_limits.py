@@ -36,7 +36,13 @@ def test_ok_and_measurements(tmp_path: Path, bins: Path, config: SandboxConfig) 
 
 
 def test_cpu_limit_kills_promptly(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
-    r = run([f"{bins}/busy"], Limits(cpu_time=1.0), workdir=tmp_path, readonly_paths=[bins], config=config)
+    r = run(
+        [f"{bins}/busy"],
+        Limits(cpu_time=1.0, wall_time=30),
+        workdir=tmp_path,
+        readonly_paths=[bins],
+        config=config,
+    )
     assert r.status == Status.TIME_LIMIT and r.killed_by == "cpu_time"
     # The precise figure (<= 1.15 s) is the bench's business; here only a loose bound on a noisy machine.
     assert 1.0 <= r.cpu_time <= 1.3
@@ -44,7 +50,9 @@ def test_cpu_limit_kills_promptly(tmp_path: Path, bins: Path, config: SandboxCon
 
 def test_cpu_of_children_is_counted(tmp_path: Path, config: SandboxConfig) -> None:
     code = "import os\nfor _ in range(2):\n    if os.fork() == 0:\n        while True: pass\nos.wait()"
-    r = run([PY, "-c", code], Limits(cpu_time=0.5, processes=4), workdir=tmp_path, config=config)
+    r = run(
+        [PY, "-c", code], Limits(cpu_time=0.5, wall_time=30, processes=4), workdir=tmp_path, config=config
+    )
     assert r.status == Status.TIME_LIMIT and r.cpu_time >= 0.5
 
 
@@ -235,5 +243,21 @@ def test_unconfined_needs_opt_in(tmp_path: Path) -> None:
     config = SandboxConfig(backend="unconfined", allow_unconfined=True)
     r = run(["/bin/sh", "-c", "exit 4"], Limits(), workdir=tmp_path, config=config)
     assert r.status == Status.NONZERO_EXIT and r.exit_code == 4
-    r = run([PY, "-c", "while True: pass"], Limits(cpu_time=0.3), workdir=tmp_path, config=config)
+    r = run(
+        [PY, "-c", "while True: pass"], Limits(cpu_time=0.3, wall_time=30), workdir=tmp_path, config=config
+    )
     assert r.status == Status.TIME_LIMIT
+
+
+def test_reader_that_never_reads_cannot_stall_the_limits(
+    tmp_path: Path, bins: Path, config: SandboxConfig
+) -> None:
+    """stdout is a pipe nobody reads (a stuck interactor): the wall limit still ends the run."""
+    out_r, out_w = os.pipe()
+    try:
+        r = run([f"{bins}/spew", "10000000"], Limits(cpu_time=1.0, wall_time=0.5), workdir=tmp_path,
+                stdout=out_w, readonly_paths=[bins], config=config)  # fmt: skip
+    finally:
+        os.close(out_w)
+        os.close(out_r)
+    assert r.status == Status.IDLE_LIMIT and r.wall_time < 3

@@ -41,12 +41,12 @@ def main():
         fmt(rand(rng, 5000, MAX_V)),
         fmt(rand(rng, 10_000, 100)),
         fmt([(i // 3 + 1, i % 7 + 1) for i in range(20_000)]),
-        fmt([(MAX_N // 4, rng.randint(1, 1000)) for _ in range(MAX_N // 2)]),
+        fmt([(5000, rng.randint(1, 1000)) for _ in range(20_000)]),
         fmt([(2, 10), (1, 9), (2, 9), (1, 10)]),
         fmt([(1, MAX_V)] + [(2, MAX_V - 1)] * 3),
         fmt(rand(rng, 7, 2, 10)),
         fmt([(d, 1000 - d) for d in range(1, 500)] + [(1, 999)] * 10),
-        fmt(rand(rng, 30_000, 25_000)),
+        fmt(rand(rng, 10_000, 8_000)),
     ]
     out = output_dir(PROBLEM)
     count = write_tests(PROBLEM, out, {"sample": sample, "pretest": pretest, "system": system})

@@ -1,0 +1,136 @@
+"""Per-run cost of the sandbox against plain subprocess.run, and CPU-time stability under load.
+
+Prints medians over >= 200 runs of /bin/true and of a compiled C++ hello world (ms and ratio), then a
+fixed-work ~0.5 s CPU program run 20 times alone and 20 times beside a busy loop on the other core:
+the coefficient of variation of the measured CPU time, with the wall-time spread beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sandbox import Limits, Status, run
+
+HELLO = '#include <cstdio>\nint main(){std::puts("hello");return 0;}\n'
+WORK = (
+    "#include <cstdio>\nint main(){volatile unsigned long long x=0;"
+    'for(unsigned long long i=0;i<N;i++)x+=i;std::printf("%llu\\n",(unsigned long long)x);return 0;}\n'
+)
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    for _ in range(5):
+        fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def compile_cpp(src: str, out: Path) -> None:
+    out.with_suffix(".cpp").write_text(src)
+    subprocess.run(["g++", "-O2", "-o", str(out), str(out.with_suffix(".cpp"))], check=True)
+
+
+def calibrate(work_dir: Path) -> Path:
+    """A binary doing ~0.5 s of CPU work on this machine."""
+    n = 10**8
+    exe = work_dir / "work"
+    for _ in range(4):
+        compile_cpp(WORK.replace("N", str(n)), exe)
+        t = time.process_time()
+        subprocess.run([str(exe)], stdout=subprocess.DEVNULL, check=True)
+        used = os.times().children_user + os.times().children_system
+        del t
+        if used > 0.05:
+            break
+        n *= 4
+    start = os.times()
+    subprocess.run([str(exe)], stdout=subprocess.DEVNULL, check=True)
+    end = os.times()
+    took = (end.children_user + end.children_system) - (start.children_user + start.children_system)
+    n = int(n * 0.5 / max(took, 1e-3))
+    compile_cpp(WORK.replace("N", str(n)), exe)
+    return exe
+
+
+def stability(exe: Path, workdir: Path, runs: int) -> dict[str, float]:
+    cpu, wall = [], []
+    for _ in range(runs):
+        r = run([str(exe)], Limits(cpu_time=5.0), workdir=workdir)
+        assert r.status == Status.OK, r
+        cpu.append(r.cpu_time)
+        wall.append(r.wall_time)
+    return {
+        "cpu_mean_s": statistics.mean(cpu),
+        "cpu_cv_pct": statistics.stdev(cpu) / statistics.mean(cpu) * 100,
+        "wall_mean_s": statistics.mean(wall),
+        "wall_spread_s": max(wall) - min(wall),
+        "wall_cv_pct": statistics.stdev(wall) / statistics.mean(wall) * 100,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.chmod(work, 0o755)
+        hello = work / "hello"
+        compile_cpp(HELLO, hello)
+        limits = Limits()
+        cases = {}
+        for name, argv in (("true", ["/bin/true"]), ("hello_cpp", [str(hello)])):
+            plain = median_ms(partial(subprocess.run, argv, stdout=subprocess.DEVNULL), args.runs)
+            boxed = median_ms(partial(run, argv, limits, workdir=work), args.runs)
+            cases[name] = {
+                "plain_ms": plain,
+                "sandbox_ms": boxed,
+                "added_ms": boxed - plain,
+                "ratio": boxed / plain,
+            }
+        exe = calibrate(work)
+        alone = stability(exe, work, 20)
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            busy = stability(exe, work, 20)
+        finally:
+            hog.kill()
+            hog.wait()
+    report = {"runs": args.runs, "per_run": cases, "stability": {"alone": alone, "other_core_busy": busy}}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"per-run cost, median of {args.runs} runs")
+    for name, c in cases.items():
+        print(
+            f"  {name:10s} plain {c['plain_ms']:6.2f} ms   sandbox {c['sandbox_ms']:6.2f} ms   "
+            f"added {c['added_ms']:5.2f} ms   ratio {c['ratio']:.2f}x"
+        )
+    print("timing stability of a ~0.5 s CPU program, 20 runs each")
+    for name, s in report["stability"].items():
+        print(
+            f"  {name:16s} cpu mean {s['cpu_mean_s']:.3f} s  cv {s['cpu_cv_pct']:.2f}%   "
+            f"wall mean {s['wall_mean_s']:.3f} s  spread {s['wall_spread_s'] * 1000:.0f} ms  "
+            f"cv {s['wall_cv_pct']:.2f}%"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""`contests validate` and the Kattis derived time limit, with the real judge and sandbox."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from contest_fixtures import kattis_package, native_problem, shared_dir, write
+
+from contests.formats import native
+from contests.importer import import_contests, write_contests
+from contests.problem_loader import load_judge_task
+from contests.validate import validate
+
+
+def _checks(report: object) -> dict[str, tuple[str, bool | None]]:
+    return {f"{c.expected}/{c.solution}": (c.verdict, c.consistent) for c in report.solutions}  # type: ignore[attr-defined]
+
+
+def test_native_problem_validates(tmp_path: Path) -> None:
+    report = validate(native_problem(tmp_path / "p"), jobs=1)
+    assert report.ok, report.render()
+    assert _checks(report) == {
+        "accepted/sum.py": ("OK", True),
+        "wrong_answer/diff.py": ("WRONG_ANSWER on test 1", True),
+    }
+
+
+def test_mislabelled_solutions_are_reported(tmp_path: Path) -> None:
+    root = native_problem(tmp_path / "p")
+    write(root / "solutions/accepted/off.py", "a, b = map(int, input().split())\nprint(a + b + (a > 1))\n")
+    write(root / "solutions/time_limit_exceeded/fast.py", "print(sum(map(int, input().split())))\n")
+    report = validate(root, jobs=1)
+    checks = _checks(report)
+    assert checks["accepted/off.py"] == ("WRONG_ANSWER on test 2", False)
+    assert checks["time_limit_exceeded/fast.py"] == ("OK", False)
+    assert not report.ok
+    assert "FAIL" in report.render() and "PROBLEMS FOUND" in report.render()
+
+
+def test_custom_checker_and_one_that_does_not_compile(tmp_path: Path) -> None:
+    yaml_text = "name: Any\ntime_limit: 1\nchecker: {type: testlib, source: check.py}\n"
+    root = native_problem(tmp_path / "p", yaml_text=yaml_text)
+    # accepts any output whose first token is an integer (testlib protocol, written without testlib)
+    write(
+        root / "check.py",
+        "import sys\nout = open(sys.argv[2]).read().split()\n"
+        "sys.exit(0 if out and out[0].lstrip('-').isdigit() else 1)\n",
+    )
+    report = validate(root, jobs=1)
+    assert _checks(report)["wrong_answer/diff.py"] == ("OK", False)  # any integer is right for this checker
+    write(root / "check.cpp", "int main( {\n")
+    write(root / "problem.yaml", "name: Any\ntime_limit: 1\nchecker: {type: testlib, source: check.cpp}\n")
+    report = validate(root, jobs=1)
+    assert not report.ok and report.solutions == []
+    assert any("checker" in f.message and "does not compile" in f.message for f in report.findings)
+
+
+def test_kattis_time_limit_is_derived_once_and_stored_with_the_import(tmp_path: Path) -> None:
+    pkg = kattis_package(
+        tmp_path / "echo", problem_yaml="name: Echo\nlimits:\n  time_multiplier: 3\n", timelimit=None
+    )
+    report = validate(pkg, jobs=1)
+    assert report.ok, report.render()
+    assert report.derived_time_limits == {"echo": 1.0}
+    from contests.validate import derive_for_import
+
+    [contest] = import_contests("kattis", pkg, derive_time_limit=derive_for_import(1))
+    out = write_contests([contest], tmp_path / "out")[0]
+    derived = native.read_contest(out).problems[0].derived_time_limit
+    assert derived is not None and (derived.time_limit, derived.time_multiplier, derived.safety_margin) == (
+        1,
+        3.0,
+        2.0,
+    )
+    assert derived.slowest_accepted < 1.0 / 3
+    assert load_judge_task(out / "problems/A").time_limit == 1.0
+
+
+def test_load_judge_task_derives_a_missing_limit_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = kattis_package(tmp_path / "echo", timelimit=None)
+    assert load_judge_task(pkg).time_limit == 1.0
+    assert len(list((tmp_path / "home/cache/kattis-time-limits").glob("*.json"))) == 1
+
+    def no_judging(*args: object, **kwargs: object) -> None:
+        raise AssertionError("judged again instead of using the cache")
+
+    monkeypatch.setattr("contests.validate.derive_time_limit", no_judging)
+    assert load_judge_task(pkg).time_limit == 1.0
+
+
+SHARED = [
+    ("kattis-examples", "hello"),
+    ("kattis-examples", "guess"),
+    ("kattis-examples", "different"),
+    ("kattis-examples", "oddecho"),
+    ("icpc-problems", "basicbrewing"),
+    # a few minutes each on a loaded 2-core machine (25 submissions x 81 tests; slow TLE submissions)
+    pytest.param("icpc-problems", "decryptingzodiac", marks=pytest.mark.slow),
+    pytest.param("icpc-problems", "highwaycombinatorics", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize(("collection", "name"), SHARED)
+def test_shared_problems_validate(collection: str, name: str, request: pytest.FixtureRequest) -> None:
+    """Every labelled jury submission that has a runtime here gets a verdict consistent with its label."""
+    if request.node.get_closest_marker("slow") and not os.environ.get("CPELO_SLOW_TESTS"):
+        pytest.skip("minutes of judging: set CPELO_SLOW_TESTS=1 (the judge's fidelity test covers it too)")
+    report = validate(shared_dir(collection) / name, jobs=2)
+    inconsistent = [c for c in report.solutions if c.consistent is False]
+    assert not inconsistent, report.render()
+    assert not [f for f in report.findings if f.severity == "error"], report.render()
+    judged = [c for c in report.solutions if c.consistent]
+    assert any(c.expected == "accepted" for c in judged)
