@@ -3,9 +3,11 @@
 Sources: the Codeforces rules posts (blog entries 4088 and 13420) and DESIGN.md.
 
 - `cf`: a problem worth x in a contest of d minutes, accepted at minute t after w counted wrong attempts,
-  earns max(0.3x, x - x*t*(120/d)/250 - 50w). For d = 120 the value falls by x/250 per minute
-  (1000 at minute 10 after 2 counted wrong attempts = 1000 - 40 - 100 = 860). Standings: points
-  descending (hacks are not simulated, so penalty is 0).
+  earns max(0.3x, x - floor(120*x*t / (250*d)) - 50w) (the time loss is floored to whole points, as
+  Codeforces' standings show, e.g. 1.33 points a minute for x = 500 in a 3-hour round). For d = 120 the
+  value falls by x/250 per minute (1000 at minute 10 after 2 counted wrong attempts = 1000 - 40 - 100 =
+  860; 500 at the end of the round = 260). Standings: points descending (hacks are not simulated, so
+  penalty is 0).
 - `icpc`: standings by problems solved, then penalty ascending; the penalty of a solved problem is the
   minute of its accepted attempt plus `wrong_penalty` (10 on Codeforces' Educational/Div. 3/Div. 4
   rounds) per counted wrong attempt before it; unsolved problems add nothing.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -95,8 +98,10 @@ def cf_points(x: float, duration: float, minute: float, wrong: int) -> float:
     if x < 0 or duration <= 0 or minute < 0 or wrong < 0:
         raise ValueError(f"cf_points: invalid x={x}, duration={duration}, minute={minute}, wrong={wrong}")
     t = math.floor(minute)
-    value = x - x * t * (120.0 / duration) / 250.0 - CF_WRONG_POINTS * wrong
-    return max(CF_FLOOR * x, value)
+    # Exact rational arithmetic: a float product can land a hair below an integer and floor one point off.
+    loss = math.floor(Fraction(x) * t * 120 / (250 * Fraction(duration)))
+    value = x - loss - CF_WRONG_POINTS * wrong
+    return float(max(CF_FLOOR * x, value))
 
 
 def outcome(attempt: Attempt, pretests: int | None) -> Outcome:

@@ -4,11 +4,12 @@
 submission once (results cached beside the output file, so a rerun with the same `out` judges
 nothing again and an interrupted run continues), plays each contest under its rules with the
 chosen attempt policy and timing model, places the model among the rated humans of each contest,
-and rates it with the chosen estimator (elo/).
+and rates it with the chosen estimator (elo/). JUDGE_ERROR results (the judge's or the problem's
+fault: a missing toolchain, a broken checker) are not cached, so a rerun after the fix judges them.
 
 Attempt policy. Up to `attempts` (default K) submissions per problem, taken from the samples in
 generation order (`generation-order`), or in `n_orders` random orders (`random-orders`: the rating
-is the mean over the orders, its interval a bootstrap pooled over orders and contests, and the
+is the mean over the orders, its interval a bootstrap pooled over orders, contests and problems, and the
 spread over orders is reported). Samples without a program are never submitted. With
 `filter_samples` (the o1-ioi strategy), samples that fail the examples (compilation error or a
 failure on a sample test) are not submitted either; `filter_counted` makes them use up the attempt
@@ -31,7 +32,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -461,7 +461,8 @@ def _judge_all(
     reporter: Reporter,
 ) -> tuple[dict[tuple[str, str, int], JudgeResult], int, int]:
     from contests.problem_loader import to_judge_task
-    from judge.judge import Judge
+    from judge.batch import Submission as JudgeSubmission
+    from judge.batch import judge_many
 
     tasks: dict[tuple[str, str], tuple[JudgeTask, str]] = {}
     for c in runs:
@@ -484,21 +485,25 @@ def _judge_all(
         else:
             hits += 1  # the same program twice in this run is judged once
     advance = reporter.task("judging", len(todo))
-    judge = Judge() if todo else None
+    items = list(todo.items())
 
-    def run(item: tuple[str, tuple[JudgeTask, Submission]]) -> None:
-        key, (task, s) = item
-        assert judge is not None
-        result = judge.judge(task, s.source, s.language)
-        cache.put(key, result)
+    def store(position: int, result: JudgeResult) -> None:
+        # A JUDGE_ERROR is the judge's or the problem's failure (a missing toolchain, a broken checker):
+        # kept for this run only, so that a rerun after the fix judges it again.
+        key = items[position][0]
+        if result.verdict is Verdict.JUDGE_ERROR:
+            transient[key] = result
+        else:
+            cache.put(key, result)
         advance(1)
 
-    if todo:
-        with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-            list(pool.map(run, todo.items()))
+    transient: dict[str, JudgeResult] = {}
+    if items:
+        batch = [JudgeSubmission(task=task, source=s.source, language=s.language) for _, (task, s) in items]
+        judge_many(batch, jobs=options.jobs, on_result=store)
     verdicts = {}
     for sample_key, key in keys.items():
-        result = cache.get(key)
+        result = cache.get(key) or transient.get(key)
         assert result is not None
         verdicts[sample_key] = result
     return verdicts, len(todo), hits
@@ -578,6 +583,12 @@ def simulate(
     subs = _generate(
         selected, agent, options, reporter, cache_dir / "submissions.jsonl" if cache_dir else None
     )
+    empty = [c.id for c in selected if not any(s.contest == c.id for s in subs)]
+    if empty:
+        raise SimulationError(
+            f"agent {agent.spec} gave no submission for contest {', '.join(empty)} "
+            "(a replay file must name the contest id of contest.yaml)"
+        )
     verdicts, judged, hits = _judge_all(selected, subs, options, cache, reporter)
 
     runs: list[_ContestRun] = []

@@ -30,7 +30,7 @@ from judge.verdict import JudgeResult
 # Verdicts (judge.verdict.Verdict values) consistent with each expected-verdict directory.
 CONSISTENT: dict[ExpectedVerdict, frozenset[str]] = {
     ExpectedVerdict.ACCEPTED: frozenset({"OK"}),
-    ExpectedVerdict.SLOW_ACCEPTED: frozenset({"OK", "TIME_LIMIT_EXCEEDED"}),
+    ExpectedVerdict.SLOW_ACCEPTED: frozenset({"OK", "TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED"}),
     ExpectedVerdict.WRONG_ANSWER: frozenset({"WRONG_ANSWER", "PRESENTATION_ERROR"}),
     ExpectedVerdict.PRESENTATION_ERROR: frozenset({"PRESENTATION_ERROR"}),
     ExpectedVerdict.TIME_LIMIT_EXCEEDED: frozenset({"TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED"}),

@@ -148,11 +148,22 @@ def standings_order(points: npt.ArrayLike, penalty: npt.ArrayLike) -> IntArray:
 
 
 def need_rating(
-    table: SeedTable, mid_rank: FloatArray, leave_out: npt.ArrayLike | None, row: IntArray | None = None
+    table: SeedTable,
+    mid_rank: FloatArray,
+    leave_out: npt.ArrayLike | None,
+    row: IntArray | None = None,
+    bracket: tuple[IntArray, IntArray] | None = None,
 ) -> IntArray:
-    """The largest R in [1, 8000) with seed'(R) >= mid_rank (1 if none), by Codeforces' bisection."""
-    left = np.full(np.shape(mid_rank), NEED_LO, np.int64)
-    right = np.full(np.shape(mid_rank), NEED_HI, np.int64)
+    """The largest R in [1, 8000) with seed'(R) >= mid_rank (1 if none), by Codeforces' bisection.
+
+    `bracket` (left, right) may narrow the search when seed'(left) >= mid_rank > seed'(right) is
+    already known; the answer is the same.
+    """
+    if bracket is None:
+        left = np.full(np.shape(mid_rank), NEED_LO, np.int64)
+        right = np.full(np.shape(mid_rank), NEED_HI, np.int64)
+    else:
+        left, right = bracket
     while True:
         active = right - left > 1
         if not active.any():
@@ -208,15 +219,25 @@ def performances(
     rank = np.asarray(rank, np.int64)
     left = np.full(rank.shape, PERF_LO, np.int64)
     right = np.full(rank.shape, PERF_HI, np.int64)
+    # need(x) never decreases with x, so the needed ratings found at the ends of the current
+    # interval bracket the next search: each inner bisection is shorter than the last.
+    need_lo = np.full(rank.shape, NEED_LO, np.int64)
+    need_hi = np.full(rank.shape, NEED_HI, np.int64)
     while True:
         active = left < right
         if not active.any():
             break
         # Finished searches (left == right, possibly PERF_HI) still ride along: keep them on the grid.
         mid = np.minimum((left + right) // 2, PERF_HI - 1)
-        ok = deltas_at(table, rank, mid, leave_out) + correction <= 0
-        right = np.where(active & ok, mid, right)
-        left = np.where(active & ~ok, mid + 1, left)
+        mid_rank = np.sqrt(rank * seed_at(table, mid, leave_out))
+        need = need_rating(table, mid_rank, leave_out, bracket=(need_lo, need_hi))
+        ok = raw_deltas(need, mid) + correction <= 0
+        go_left = active & ok
+        go_right = active & ~ok
+        right = np.where(go_left, mid, right)
+        need_hi = np.where(go_left, need + 1, need_hi)
+        left = np.where(go_right, mid + 1, left)
+        need_lo = np.where(go_right, need, need_lo)
     return np.where(rank == 1, np.inf, left.astype(float))
 
 

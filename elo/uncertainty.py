@@ -45,8 +45,10 @@ def interval(values: npt.ArrayLike, level: float) -> tuple[float, float]:
         return (math.nan, math.nan)
     tail = (1 - level) / 2
     # Interpolating next to an infinite estimate would give NaN: step between order statistics then.
-    method = "linear" if np.all(np.isfinite(v)) else "inverted_cdf"
-    lo, hi = np.quantile(v, [tail, 1 - tail], method=method)
+    if np.all(np.isfinite(v)):
+        lo, hi = np.quantile(v, [tail, 1 - tail], method="linear")
+    else:
+        lo, hi = np.quantile(v, [tail, 1 - tail], method="inverted_cdf")
     return (float(lo), float(hi))
 
 

@@ -7,6 +7,7 @@ RUNTIME_ERROR, SANDBOX_ERROR -> JUDGE_ERROR; a clean exit goes to the checker.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from judge.checkers import (
     prepare_checker,
 )
 from judge.compile_cache import CompileCache
-from judge.compiler import SandboxFailure, _open_permissions, compile_program
+from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
 from judge.errors import JudgeError
 from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
@@ -44,7 +45,7 @@ _STDERR_TAIL = 4096
 
 
 def run_verdict(
-    language: Language, result: RunResult, stderr_tail: bytes, time_limit: float
+    language: Language, result: RunResult, output_tail: bytes, time_limit: float
 ) -> Verdict | None:
     """The verdict a run earns by itself, or None when its output should go to the checker."""
     if result.status is Status.OK:
@@ -55,9 +56,28 @@ def run_verdict(
         # Busy all along but starved of a core on a loaded host: it was not idle, it was slow.
         return Verdict.TIME_LIMIT_EXCEEDED
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
-    if failed and language.memory_exceeded(result, stderr_tail):
+    if failed and language.memory_exceeded(result, output_tail):
         return Verdict.MEMORY_LIMIT_EXCEEDED
     return _STATUS_VERDICT[result.status]
+
+
+def host_load_factor() -> float:
+    """How oversubscribed the CPUs are now (1.0: at most one runnable task per core), capped at 8."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1.0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(8.0, max(1.0, load / cores))
+
+
+def solution_limits(language: Language, task: JudgeTask) -> sandbox.Limits:
+    """The language's limits for the task, with the wall-clock limit (2 x TL + 1 s) stretched by the
+    host's oversubscription: a busy program starved of a core must reach its CPU limit (TLE) rather
+    than be called idle. A program that sleeps or waits is still caught, only later."""
+    limits = language.run_limits(task.time_limit, task.memory_limit, task.output_limit)
+    wall = (2 * task.time_limit + 1) * host_load_factor()
+    return limits.model_copy(update={"wall_time": wall})
 
 
 def _tail(path: Path) -> bytes:
@@ -143,6 +163,18 @@ class Judge:
                     break
             return JudgeResult.from_tests(results, language=lang.id, compile_log=program.log)
 
+    def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
+        """Compile a submission (or fetch it from the cache) without running it."""
+        lang = self._language(source, language)
+        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        return compile_program(
+            lang,
+            {lang.source_filename(code): code.encode()},
+            cache=self.cache,
+            config=self.config,
+            main_code=code,
+        )
+
     def _language(self, source: str | Path, language: str | Language | None) -> Language:
         if isinstance(language, Language):
             return language
@@ -179,7 +211,7 @@ class Judge:
 
     def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
         task, lang = sub.task, sub.language
-        limits = lang.run_limits(task.time_limit, task.memory_limit, task.output_limit)
+        limits = solution_limits(lang, task)
         argv = lang.run_argv(sub.home, task.memory_limit)
         env = lang.run_env(sub.home)
         stderr = sub.work / "out" / "solution.err"
@@ -197,7 +229,7 @@ class Judge:
             readonly_paths=[sub.home],
             config=sub.config,
         )
-        verdict = run_verdict(lang, result, _tail(stderr), task.time_limit)
+        verdict = run_verdict(lang, result, _tail(stderr) + _tail(output), task.time_limit)
         if verdict is not None:
             return _test_result(test, result, verdict, _failure_message(result, stderr))
         outcome = sub.checker.check(test, output, sub.work)

@@ -35,6 +35,7 @@ class SandboxConfig(BaseModel):
         "shared",
         description="'shared': every run joins one pre-made network namespace holding only a loopback "
         "(made once, kept by a bind mount in cache_dir); 'private': a fresh one per run, so concurrent "
-        "runs cannot reach each other either (about 0.6 ms more per run, measured). Neither reaches the host.",
+        "runs cannot reach each other either (about 0.6 ms more per run, measured). "
+        "Neither reaches the host.",
     )
     compiler: str = Field("gcc", description="C compiler used to build the runner on first use")

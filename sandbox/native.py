@@ -200,8 +200,10 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         return RunResult(
             status=Status.OUTPUT_LIMIT, killed_by=killed_by, message=f"{killed_by} limit", **common
         )
-    if meta["oom_kill"] > 0 or (failed and meta["failcnt"] > 0):
-        return RunResult(status=Status.MEMORY_LIMIT, killed_by="memory", message="memory limit", **common)
+    # SIGSYS comes only from the seccomp rule against allocations larger than the machine.
+    if meta["oom_kill"] > 0 or (failed and meta["failcnt"] > 0) or signum == signal.SIGSYS:
+        why = "one allocation larger than the machine" if signum == signal.SIGSYS else "memory limit"
+        return RunResult(status=Status.MEMORY_LIMIT, killed_by="memory", message=why, **common)
     if signum == signal.SIGXFSZ:
         return RunResult(
             status=Status.OUTPUT_LIMIT, killed_by="file_size", message="file size limit", **common

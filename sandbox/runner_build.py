@@ -24,7 +24,7 @@ def runner_source() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _digest(path: Path, mtime_ns: int, size: int) -> str:
-    # A memo keyed by the file's identity: hashing on every run would cost more than the rest of Python's part.
+    # A memo keyed by the file's identity: hashing on every run costs more than all the rest in Python.
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 

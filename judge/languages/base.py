@@ -124,8 +124,9 @@ class Language:
     def run_env(self, build_dir: Path) -> dict[str, str]:
         return {"LANG": "C.UTF-8", **self.env}
 
-    def memory_exceeded(self, result: RunResult, stderr_tail: bytes) -> bool:
-        """Whether a failed run ran out of memory in a way the sandbox cannot see (e.g. a JVM heap)."""
+    def memory_exceeded(self, result: RunResult, output_tail: bytes) -> bool:
+        """Whether a failed run ran out of memory in a way the sandbox cannot see (e.g. a JVM heap);
+        ``output_tail`` holds the ends of its stderr and stdout."""
         return False
 
     def __repr__(self) -> str:

@@ -101,8 +101,9 @@ public class Main {
             cpu_time=cpu_time, memory=memory + JVM_OVERHEAD, stdout_bytes=output, processes=self.processes
         )
 
-    def memory_exceeded(self, result: RunResult, stderr_tail: bytes) -> bool:
-        return b"java.lang.OutOfMemoryError" in stderr_tail
+    def memory_exceeded(self, result: RunResult, output_tail: bytes) -> bool:
+        # -XX:+ExitOnOutOfMemoryError prints "Terminating due to java.lang.OutOfMemoryError" (stdout), exit 3.
+        return b"java.lang.OutOfMemoryError" in output_tail
 
     def after_compile(self, code: str, build_dir: Path) -> None:
         (build_dir / "MAIN_CLASS").write_text(public_class_name(code) + "\n")

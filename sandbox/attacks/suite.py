@@ -10,7 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +60,9 @@ class SuiteContext:
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind(("127.0.0.1", 0))
         self.udp.setblocking(False)
-        self.sentinel = subprocess.Popen(["/bin/sleep", "3600"])
+        # A host process, bait for kill(-1) and for readers of /proc/PID/environ (the secret is in its
+        # environment block; os.environ changes of the judge itself never show there).
+        self.sentinel = subprocess.Popen(["/bin/sleep", "3600"], env={"CPELO_SELFTEST_SECRET": self.secret})
 
     def placeholders(self) -> dict[str, str]:
         return {
@@ -141,20 +143,6 @@ def _compile(attack: Attack, workdir: Path) -> tuple[list[str], str | None]:
     return [str(exe)], None
 
 
-@contextlib.contextmanager
-def _secret_in_environment(secret: str) -> Iterator[None]:
-    # The judge's own environment is bait for attacks reading /proc/PID/environ.
-    old = os.environ.get("CPELO_SELFTEST_SECRET")
-    os.environ["CPELO_SELFTEST_SECRET"] = secret
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["CPELO_SELFTEST_SECRET"]
-        else:
-            os.environ["CPELO_SELFTEST_SECRET"] = old
-
-
 def _maxrss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
@@ -215,18 +203,17 @@ def run_suite(
                 d.mkdir()
             with ThreadPoolExecutor(max_workers=2) as pool:
                 built = list(pool.map(lambda a: _compile(a, dirs[a.name]), attacks))
-            with _secret_in_environment(ctx.secret):
-                for attack, (argv, error) in zip(attacks, built, strict=True):
-                    if progress:
-                        progress(attack.name)
-                    if error is not None:
-                        outcomes.append(
-                            AttackOutcome(
-                                name=attack.name, contained=False, status=Status.SANDBOX_ERROR, detail=error
-                            )
+            for attack, (argv, error) in zip(attacks, built, strict=True):
+                if progress:
+                    progress(attack.name)
+                if error is not None:
+                    outcomes.append(
+                        AttackOutcome(
+                            name=attack.name, contained=False, status=Status.SANDBOX_ERROR, detail=error
                         )
-                        continue
-                    outcomes.append(run_attack(attack, argv, dirs[attack.name], ctx, config))
+                    )
+                    continue
+                outcomes.append(run_attack(attack, argv, dirs[attack.name], ctx, config))
         finally:
             ctx.close()
     passed = sum(o.contained for o in outcomes)

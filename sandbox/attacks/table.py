@@ -154,14 +154,6 @@ def output_counted(obs: Observation) -> str | None:
     return None if obs.result.stdout_bytes > limit else f"stdout_bytes {obs.result.stdout_bytes} <= {limit}"
 
 
-def signal_is(signum: int) -> Check:
-    def check(obs: Observation) -> str | None:
-        got = obs.result.signal
-        return None if got == signum else f"expected signal {signum}, got {got}"
-
-    return check
-
-
 def _host_root_entries() -> list[str]:
     try:
         return [f"entry /root {name}" for name in os.listdir("/root")]
@@ -361,13 +353,9 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "kernel_apis", "kernel_apis.c", OK, "bpf, perf, keyctl, kexec, modules, swap, acct, clock, reboot"
     ),
-    Attack(
-        "i386_abi",
-        "i386_abi.c",
-        frozenset({Status.SIGNALED}),
-        "ptrace through the 32-bit syscall ABI (int 0x80)",
-        checks=(signal_is(31),),
-    ),
+    Attack("i386_abi", "i386_abi.c", OK, "ptrace through the 32-bit syscall ABI (int 0x80)"),
+    Attack("huge_new", "huge_new.cpp", MLE, "new of 40 GB at once (more than the machine has)"),
+    Attack("huge_bytearray", "huge_bytearray.py", MLE, "bytearray of 100 GB at once"),
 )
 
 

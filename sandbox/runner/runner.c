@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -46,6 +47,7 @@
 #include <sys/file.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,6 +72,7 @@ struct opts {
     int n_env;
     char **argv;
     int netns_fd;
+    unsigned long long huge_alloc;
     const char *netns_path;
 };
 
@@ -256,12 +259,30 @@ static int has_word(const char *path, const char *word) {
     return 0;
 }
 
+/* Removes cgroups left by runners that were killed (SIGKILL leaves no chance to clean up): a name
+ * r<pid>-<ns> whose runner pid is gone. A cgroup still holding processes refuses rmdir, harmlessly. */
+static void cg_sweep(const char *parent) {
+    DIR *d = opendir(parent);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int pid;
+        if (de->d_type != DT_DIR || de->d_name[0] != 'r' || sscanf(de->d_name, "r%d-", &pid) != 1) continue;
+        if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
 static void cg_make_dir(char *out, size_t outlen, const char *base, const char *unique) {
     char parent[512];
     snprintf(parent, sizeof parent, "%s/%s", base, O.cgroup_name);
     if (mkdir(parent, 0755) && errno != EEXIST)
         meta_error("unavailable", "cannot create cgroup %s: %s (memory, pids and CPU limits cannot be enforced)",
                    parent, strerror(errno));
+    cg_sweep(parent);
     snprintf(out, outlen, "%s/%s", parent, unique);
     if (mkdir(out, 0755)) meta_error("unavailable", "cannot create cgroup %s: %s", out, strerror(errno));
 }
@@ -622,35 +643,75 @@ static const int DENIED_ENOSYS[] = {
 #endif
 };
 
-static void install_seccomp(void) {
+/* Bytes beyond which a writable private mapping cannot succeed anyway (the kernel's overcommit heuristic
+ * refuses more than RAM + swap at once); 0 when the host's overcommit mode is not the heuristic one. */
+static unsigned long long impossible_alloc(void) {
+    long long mode = read_ll("/proc/sys/vm/overcommit_memory");
+    struct sysinfo si;
+    if (mode != 0 || sysinfo(&si)) return 0;
+    return ((unsigned long long)si.totalram + si.totalswap) * si.mem_unit;
+}
+
+#define LO(field) offsetof(struct seccomp_data, field)
+#define HI(field) (offsetof(struct seccomp_data, field) + 4) /* little-endian: x86_64, aarch64 */
+
+static void install_seccomp(unsigned long long huge) {
     enum { N_EPERM = sizeof DENIED_EPERM / sizeof DENIED_EPERM[0], N_ENOSYS = sizeof DENIED_ENOSYS / sizeof DENIED_ENOSYS[0] };
-    struct sock_filter f[16 + 2 * (N_EPERM + N_ENOSYS)];
+    struct sock_filter f[40 + 2 * (N_EPERM + N_ENOSYS)];
     int n = 0;
+    unsigned hi = huge ? (unsigned)(huge >> 32) : 0xffffffffu, lo = huge ? (unsigned)huge : 0xffffffffu;
 #define S(stmt) (f[n++] = (struct sock_filter)stmt)
-    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-    S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0));
-    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)); /* foreign ABI (e.g. int 0x80): no */
-    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+#define RET(v) S(BPF_STMT(BPF_RET | BPF_K, (v)))
+#define LD(off) S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
+#define JMP(op, k, jt, jf) S(BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (jt), (jf)))
+    LD(LO(arch));
+    /* A foreign ABI (int 0x80 on x86_64) gets ENOSYS for everything: its numbers mean other calls. */
+    JMP(BPF_JEQ, SECCOMP_ARCH, 1, 0);
+    RET(SECCOMP_RET_ERRNO | ENOSYS);
+    LD(LO(nr));
 #if defined(__x86_64__)
-    S(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1)); /* x32 ABI */
-    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+    JMP(BPF_JGE, 0x40000000, 0, 1); /* x32 ABI */
+    RET(SECCOMP_RET_ERRNO | ENOSYS);
 #endif
     for (int i = 0; i < (int)N_EPERM; i++) {
-        S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)DENIED_EPERM[i], 0, 1));
-        S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+        JMP(BPF_JEQ, (unsigned)DENIED_EPERM[i], 0, 1);
+        RET(SECCOMP_RET_ERRNO | EPERM);
     }
     for (int i = 0; i < (int)N_ENOSYS; i++) {
-        S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)DENIED_ENOSYS[i], 0, 1));
-        S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+        JMP(BPF_JEQ, (unsigned)DENIED_ENOSYS[i], 0, 1);
+        RET(SECCOMP_RET_ERRNO | ENOSYS);
     }
     /* clone() creating namespaces. x86_64 and aarch64 both pass flags in args[0] (low 32 bits suffice). */
-    S(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4));
-    S(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])));
-    S(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
-    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
-    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-    S(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    JMP(BPF_JEQ, __NR_clone, 0, 4);
+    LD(LO(args[0]));
+    JMP(BPF_JSET, NS_FLAGS, 0, 1);
+    RET(SECCOMP_RET_ERRNO | EPERM);
+    RET(SECCOMP_RET_ALLOW);
+    /* An allocation bigger than the machine (mmap of writable memory, mremap growth) would fail with
+     * ENOMEM and the program die of its own abort: kill it here instead, so the runner can report the
+     * memory limit (SIGSYS from seccomp means exactly this). Offsets below jump to ALLOW (16) or KILL (17). */
+    JMP(BPF_JEQ, __NR_mmap, 0, 9);       /* 0 */
+    LD(LO(args[2]));                     /* 1: prot */
+    JMP(BPF_JSET, PROT_WRITE, 0, 13);    /* 2 */
+    LD(LO(args[3]));                     /* 3: flags */
+    JMP(BPF_JSET, MAP_NORESERVE, 11, 0); /* 4 */
+    LD(HI(args[1]));                     /* 5: length */
+    JMP(BPF_JGT, hi, 10, 0);             /* 6 */
+    JMP(BPF_JEQ, hi, 0, 8);              /* 7 */
+    LD(LO(args[1]));                     /* 8 */
+    JMP(BPF_JGT, lo, 7, 6);              /* 9 */
+    JMP(BPF_JEQ, __NR_mremap, 0, 5);     /* 10 */
+    LD(HI(args[2]));                     /* 11: new length */
+    JMP(BPF_JGT, hi, 4, 0);              /* 12 */
+    JMP(BPF_JEQ, hi, 0, 2);              /* 13 */
+    LD(LO(args[2]));                     /* 14 */
+    JMP(BPF_JGT, lo, 1, 0);              /* 15 */
+    RET(SECCOMP_RET_ALLOW);              /* 16 */
+    RET(SECCOMP_RET_KILL_PROCESS);       /* 17 */
 #undef S
+#undef RET
+#undef LD
+#undef JMP
     struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) _exit(126);
     if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) _exit(126);
@@ -740,7 +801,7 @@ static void exec_program(struct cgroup *cg, int exec_fd) {
         (void)!write(exec_fd, &e, sizeof e);
         _exit(127);
     }
-    install_seccomp();
+    install_seccomp(O.huge_alloc);
     execve(O.argv[0], O.argv, O.env);
     int e = errno;
     (void)!write(exec_fd, &e, sizeof e);
@@ -881,6 +942,7 @@ int main(int argc, char **argv) {
         pipe2(exec_pipe, O_CLOEXEC))
         meta_error("sandbox", "pipe: %s", strerror(errno));
 
+    O.huge_alloc = impossible_alloc();
     long long start = now_ns();
     int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
     pid_t init = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);

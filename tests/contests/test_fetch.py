@@ -84,12 +84,24 @@ def test_fetch_writes_payloads_that_import(tmp_path: Path, fake_api: tuple[FakeA
     assert contest.contest_id == 2000 and len(contest.standings.rated()) == 2
 
 
+class TimedApi(CodeforcesApi):
+    """Records when each request leaves the client (the server's arrival times jitter under load)."""
+
+    starts: list[float]
+
+    def _get(self, url: str) -> tuple[int, bytes]:
+        self.starts.append(time.monotonic())
+        return super()._get(url)
+
+
 def test_requests_are_spaced_by_the_interval(tmp_path: Path, fake_api: tuple[FakeApi, str]) -> None:
-    api, url = fake_api
-    fetch_contest(2000, tmp_path / "api", CodeforcesApi(base_url=url, interval=0.3), problemset=True)
-    times = [t for t, _, _ in api.log]
-    # sleeping only ever lengthens a gap, so this lower bound cannot flake
-    assert all(b - a >= 0.29 for a, b in itertools.pairwise(times))
+    _, url = fake_api
+    client = TimedApi(base_url=url, interval=0.3)
+    client.starts = []
+    fetch_contest(2000, tmp_path / "api", client, problemset=True)
+    assert len(client.starts) == 3
+    # sleeping only lengthens a gap; 5 ms slack for the bookkeeping between the wait and the request
+    assert all(b - a >= 0.295 for a, b in itertools.pairwise(client.starts))
 
 
 def test_retries_with_backoff_on_server_errors_and_call_limit(
@@ -146,3 +158,60 @@ def test_unreachable_api(tmp_path: Path) -> None:
     client = CodeforcesApi(base_url="http://127.0.0.1:9/api/", interval=0.0, retries=1, sleep=lambda s: None)
     with pytest.raises(FetchError, match="cannot reach the API"):
         fetch_contest(1, tmp_path / "api", client)
+
+
+def test_fetch_command_then_import_a_real_contest(
+    tmp_path: Path,
+    fake_api: tuple[FakeApi, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sys
+
+    from contest_fixtures import openr1_record, write
+
+    from contests.cli import cli
+    from contests.cli.errors import run_main
+
+    _, url = fake_api
+
+    def cpelo(*args: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["cpelo", *args])
+        try:
+            run_main(cli)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        return 0
+
+    assert (
+        cpelo(
+            "contests", "fetch", "2000", "--out", str(tmp_path / "api"), "--api-url", url, "--interval", "0"
+        )
+        == 0
+    )
+    assert "contest.standings.json" in capsys.readouterr().out
+    src = write(tmp_path / "o.jsonl", "\n".join(json.dumps(openr1_record(i)) for i in "AB"))
+    out = tmp_path / "contest"
+    assert (
+        cpelo(
+            "contests", "import", "openr1", str(src), "--standings", str(tmp_path / "api"), "--out", str(out)
+        )
+        == 0
+    )
+    assert "cf-2000: 2 problems, 3 standings rows" in capsys.readouterr().out
+    assert (
+        cpelo(
+            "contests",
+            "fetch",
+            "99",
+            "--out",
+            str(tmp_path / "x"),
+            "--api-url",
+            "http://127.0.0.1:9/api/",
+            "--retries",
+            "0",
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("cpelo: ") and len(err.strip().splitlines()) == 1

@@ -23,7 +23,9 @@ ROWS = [
 
 def _simple(tmp_path: Path) -> Path:
     path = tmp_path / "standings.json"
-    path.write_text(json.dumps([{"handle": h, "points": p, "penalty": q, "old_rating": r} for h, p, q, r, _ in ROWS]))
+    path.write_text(
+        json.dumps([{"handle": h, "points": p, "penalty": q, "old_rating": r} for h, p, q, r, _ in ROWS])
+    )
     return path
 
 
@@ -32,16 +34,31 @@ def _api(tmp_path: Path) -> tuple[Path, Path]:
         "status": "OK",
         "result": {
             "rows": [
-                {"party": {"members": [{"handle": h}], "participantType": "CONTESTANT"}, "points": p, "penalty": q}
+                {
+                    "party": {"members": [{"handle": h}], "participantType": "CONTESTANT"},
+                    "points": p,
+                    "penalty": q,
+                }
                 for h, p, q, _, _ in ROWS
             ]
-            + [{"party": {"members": [{"handle": "ghost"}], "participantType": "VIRTUAL"}, "points": 9, "penalty": 0}]
+            + [
+                {
+                    "party": {"members": [{"handle": "ghost"}], "participantType": "VIRTUAL"},
+                    "points": 9,
+                    "penalty": 0,
+                }
+            ]
         },
     }
-    changes = {"status": "OK", "result": [{"handle": h, "oldRating": r, "newRating": 0} for h, _, _, r, _ in ROWS]}
+    changes = {
+        "status": "OK",
+        "result": [{"handle": h, "oldRating": r, "newRating": 0} for h, _, _, r, _ in ROWS],
+    }
     (tmp_path / "std.json").write_text(json.dumps(standings))
     (tmp_path / "rc.json").write_text(json.dumps(changes))
-    (tmp_path / "both.json").write_text(json.dumps({"standings": standings, "ratingChanges": changes["result"]}))
+    (tmp_path / "both.json").write_text(
+        json.dumps({"standings": standings, "ratingChanges": changes["result"]})
+    )
     return tmp_path / "std.json", tmp_path / "rc.json"
 
 
@@ -68,7 +85,14 @@ def test_api_payloads_given_together_or_apart_agree(tmp_path: Path) -> None:
 
 def test_new_accounts_flag_rates_from_1400_and_shows_the_boost(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
-    path.write_text(json.dumps([{"handle": "new", "points": 1, "old_rating": None}, {"handle": "old", "points": 0, "old_rating": 1400}]))
+    path.write_text(
+        json.dumps(
+            [
+                {"handle": "new", "points": 1, "old_rating": None},
+                {"handle": "old", "points": 0, "old_rating": 1400},
+            ]
+        )
+    )
     out = json.loads(CliRunner().invoke(cli, ["rate", str(path), "--json", "--new-accounts"]).output)
     assert out[0]["handle"] == "new" and out[0]["old_rating"] == 0 and out[0]["performance"] is None
     assert out[0]["new_rating"] == 1400 + out[0]["delta"] - 900
@@ -96,6 +120,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_real_console_script_rates_a_file(tmp_path: Path) -> None:
     exe = shutil.which("cpelo") or str(Path(sys.executable).with_name("cpelo"))
-    proc = subprocess.run([exe, "rate", str(_simple(tmp_path)), "--json"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [exe, "rate", str(_simple(tmp_path)), "--json"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == 4

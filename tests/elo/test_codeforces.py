@@ -14,8 +14,8 @@ from elo.codeforces import (
     corrections,
     deltas_at,
     exact_performance,
-    rate,
     ranks,
+    rate,
     raw_deltas,
     seed_table,
     top_group_size,
@@ -58,7 +58,7 @@ def test_exact_performance_matches_the_real_one(cf_round: CfRound) -> None:
     assert update.performance is not None
     real = np.array([cf_round.perfs[r[0]] for r in cf_round.rows])
     off = list(np.flatnonzero(update.performance != real)[:3])
-    picked = off + [1, len(real) // 2, len(real) - 1]
+    picked = [*off, 1, len(real) // 2, len(real) - 1]
     for i in picked:
         assert exact_performance(points, penalty, ratings, int(i)) == real[i], cf_round.rows[i][0]
 
@@ -87,7 +87,7 @@ def test_top_group_ties_are_broken_by_standings_order(last_in_standings: bool, e
 
 
 def test_bad_standings_are_refused_with_the_value() -> None:
-    with pytest.raises(StandingsError, match="1500.5"):
+    with pytest.raises(StandingsError, match=r"1500\.5"):
         rate([1, 0], [0, 0], [1500.5, 1500])
     with pytest.raises(StandingsError, match="differ in length"):
         rate([1, 0], [0], [1500, 1500])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,10 @@ def bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def config() -> SandboxConfig:
+def config() -> Iterator[SandboxConfig]:
     """Each test gets its own cgroup parent, so it can check that its runs left no cgroup behind."""
-    return SandboxConfig(cgroup_name=f"cpelo-test-{uuid.uuid4().hex[:12]}")
+    cfg = SandboxConfig(cgroup_name=f"cpelo-test-{uuid.uuid4().hex[:12]}")
+    yield cfg
+    for ctrl in ("memory", "pids", "cpuacct", "unified", ""):
+        with contextlib.suppress(OSError):
+            (cfg.cgroup_root / ctrl / cfg.cgroup_name).rmdir()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sandbox import SandboxConfig
 from sandbox.attacks import ATTACKS, Attack, run_suite
 
 
@@ -36,3 +37,24 @@ def test_selftest_cli_json() -> None:
     assert all(set(a) == {"name", "contained", "status", "detail"} for a in report["attacks"])
     assert report["backend"] == "native" and report["passed"] == len(ATTACKS) and report["failed"] == 0
     assert proc.returncode == 0
+
+
+NEGATIVE_CONTROLS = (
+    "read_secrets",
+    "list_homes",
+    "proc_environ",
+    "tcp_connect",
+    "udp_send",
+    "symlink_escape",
+    "raw_socket",
+)
+
+
+def test_checks_catch_escapes_without_isolation() -> None:
+    """Negative control: without isolation these attacks succeed, so their checks are not vacuous.
+    (Only attacks harmless to the host when they do succeed.)"""
+    attacks = [a for a in ATTACKS if a.name in NEGATIVE_CONTROLS]
+    config = SandboxConfig(backend="unconfined", allow_unconfined=True)
+    report = run_suite(config, attacks=attacks)
+    assert [o.name for o in report.attacks if o.contained] == []
+    assert report.failed == len(NEGATIVE_CONTROLS)

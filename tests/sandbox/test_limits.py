@@ -63,6 +63,12 @@ def test_memory_limit_c(tmp_path: Path, bins: Path, config: SandboxConfig) -> No
     assert 60 * MiB <= r.peak_memory <= 64 * MiB
 
 
+def test_allocation_larger_than_the_machine_is_memory_limit(tmp_path: Path, config: SandboxConfig) -> None:
+    """It would fail in malloc and end in the program's own abort; it must still read as MEMORY_LIMIT."""
+    r = run([PY, "-c", "bytearray(10**12)"], Limits(), workdir=tmp_path, config=config)
+    assert r.status == Status.MEMORY_LIMIT
+
+
 def test_memory_within_limit_is_ok(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
     r = run([f"{bins}/alloc", "32"], Limits(memory=64 * MiB), workdir=tmp_path, readonly_paths=[bins],
             config=config)  # fmt: skip

@@ -31,7 +31,17 @@ def test_cf_decay_is_x_over_250_per_minute_for_two_hours() -> None:
 
 def test_cf_decay_scales_with_contest_length() -> None:
     # A 150-minute round loses x/250 per 150/120 minutes: at minute 75 as much as at minute 60 of 120.
-    assert cf_points(1000, 150, 75, 0) == pytest.approx(cf_points(1000, 120, 60, 0))
+    assert cf_points(1000, 150, 75, 0) == cf_points(1000, 120, 60, 0)
+    # A 3-hour round: 500 loses 4/3 points a minute, floored to whole points (Codeforces blog 81719).
+    assert [cf_points(500, 180, t, 0) for t in (1, 2, 3)] == [499, 498, 496]
+    assert cf_points(1500, 180, 3, 0) == 1500 - 12
+
+
+def test_cf_end_of_round_values_from_the_rules_post() -> None:
+    # Codeforces' first rules post: score at the end of a 2-hour round is 52% of the value.
+    assert [cf_points(x, 120, 120, 0) for x in (500, 1000, 1500, 2000, 2500)] == [260, 520, 780, 1040, 1300]
+    # A 1750 problem loses 7 points a minute in a 2-hour round.
+    assert cf_points(1750, 120, 1, 0) == 1743
 
 
 def test_cf_floor_is_thirty_percent() -> None:

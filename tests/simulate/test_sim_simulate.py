@@ -117,6 +117,13 @@ def test_every_timing_model(tmp_path: Path, timing: str, minute_b: float, rule: 
     assert b.points == 1000 - 1000 * minute_b / 250
 
 
+def test_replay_for_another_contest_is_an_error(tmp_path: Path) -> None:
+    contest = read_contest(write_contest(tmp_path))
+    agent = make_agent(_replay(tmp_path, cid="other-round", A=[SUM_OK]))
+    with pytest.raises(SimulationError, match="no submission for contest mini-round"):
+        simulate([contest], agent, SimulateOptions(samples=1))
+
+
 def test_latency_needs_latency(tmp_path: Path) -> None:
     contest = read_contest(write_contest(tmp_path))
     path = write_replay(tmp_path / "x.jsonl", "mini-round", {"A": [SUM_OK], "B": [MAX_OK]}, latency=None)
@@ -144,9 +151,13 @@ def test_filter_on_samples_counted_or_not(tmp_path: Path) -> None:
     contest = read_contest(write_contest(tmp_path))
     agent = make_agent(_replay(tmp_path, A=[SUM_WA, SUM_OK], B=[MAX_OK]))
     base = {"samples": 2, "attempts": 1, "timing": "zero", "jobs": 2}
-    plain = simulate([contest], agent, SimulateOptions(**base))
-    free = simulate([contest], agent, SimulateOptions(**base, filter_samples=True))
-    counted = simulate([contest], agent, SimulateOptions(**base, filter_samples=True, filter_counted=True))
+    out = tmp_path / "r.json"  # one results cache: the three runs judge each program once
+    plain = simulate([contest], agent, SimulateOptions(**base), out=out)
+    free = simulate([contest], agent, SimulateOptions(**base, filter_samples=True), out=out)
+    counted = simulate(
+        [contest], agent, SimulateOptions(**base, filter_samples=True, filter_counted=True), out=out
+    )
+    assert free.judged == 0 and counted.judged == 0
     assert not plain.contests[0].problems[0].solved  # one attempt, and it was the wrong one
     a = free.contests[0].problems[0]
     assert a.solved and a.filtered == 1 and [x.sample for x in a.attempts] == [1]
@@ -239,10 +250,12 @@ def test_command_agent_end_to_end(tmp_path: Path) -> None:
 def test_demo_agent_on_test_contest(tmp_path: Path) -> None:
     contest = read_contest(write_contest(tmp_path))
     opts = SimulateOptions(samples=3, jobs=2)
-    strong = simulate([contest], make_agent("demo:3000"), opts)
-    weak = simulate([contest], make_agent("demo:200"), opts)
+    out = tmp_path / "r.json"
+    strong = simulate([contest], make_agent("demo:3000"), opts, out=out)
+    weak = simulate([contest], make_agent("demo:200"), opts, out=out)
     # Winning outright gives an unbounded rating, reported as None rather than a number.
-    winner = simulate([contest], make_agent("demo:3000"), SimulateOptions(samples=3, timing="zero", jobs=2))
+    zero = SimulateOptions(samples=3, timing="zero", jobs=2)
+    winner = simulate([contest], make_agent("demo:3000"), zero, out=out)
     assert winner.contests[0].rank == 1 and winner.rating is None and winner.percentile is None
     assert strong.contests[0].solved == 2 and weak.contests[0].solved == 0
     assert strong.rating is not None and weak.rating is not None and strong.rating > weak.rating
