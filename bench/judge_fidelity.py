@@ -71,6 +71,14 @@ class Case:
         return self.result.verdict in AGREES[self.label]
 
 
+def is_python2(path: Path) -> bool:
+    """Kattis runs some .py files as Python 2; there is no Python 2 toolchain here."""
+    if path.suffix != ".py":
+        return False
+    first = path.read_text(errors="replace").split("\n", 1)[0]
+    return "py2" in path.stem or "python2" in first
+
+
 def judged_solutions(problem: Problem) -> tuple[list[tuple[ExpectedVerdict, Path]], list[Path]]:
     """(label, path) of solutions in a language the judge has; and the paths it skips."""
     taken, skipped = [], []
@@ -80,6 +88,9 @@ def judged_solutions(problem: Problem) -> tuple[list[tuple[ExpectedVerdict, Path
         try:
             language_for_file(sol.path)
         except UnknownLanguage:
+            skipped.append(sol.path)
+            continue
+        if is_python2(sol.path):
             skipped.append(sol.path)
             continue
         taken.append((sol.expected, sol.path))
@@ -130,9 +141,8 @@ def main() -> int:
         got, skip = judge_problem(d, args.jobs)
         cases += got
         skipped += skip
-        print(
-            f"{d.name}: time limit {got[0].time_limit if got else '-'} s, {len(got)} judged, {len(skip)} skipped"
-        )
+        limit = got[0].time_limit if got else "-"
+        print(f"{d.name}: time limit {limit} s, {len(got)} judged, {len(skip)} skipped", flush=True)
     table: dict[ExpectedVerdict, list[Case]] = defaultdict(list)
     for c in cases:
         table[c.label].append(c)
@@ -147,13 +157,13 @@ def main() -> int:
     tle = table.get(ExpectedVerdict.TIME_LIMIT_EXCEEDED, [])
     rejected = sum(c.result.verdict is not Verdict.OK for c in tle)
     print(f"\ntime_limit_exceeded rejected: {rejected}/{len(tle)}")
-    print(
-        f"skipped (no toolchain for the language): {len(skipped)} ({', '.join(sorted({p.suffix for p in skipped}))})"
-    )
+    kinds = ", ".join(sorted({"py2" if is_python2(p) else p.suffix for p in skipped}))
+    print(f"skipped (no toolchain for the language): {len(skipped)} ({kinds})")
     for c in cases:
         if not c.agrees or args.verbose:
+            mark = "ok " if c.agrees else "BAD"
             print(
-                f"  {'ok ' if c.agrees else 'BAD'} {c.problem}/{c.label.value}/{c.path.name}: {c.result.summary()} "
+                f"  {mark} {c.problem}/{c.label.value}/{c.path.name}: {c.result.summary()} "
                 f"max {c.result.time_s:.3f} s (limit {c.time_limit} s)"
                 + (f" -- {c.result.tests[-1].checker_message[:120]}" if c.result.tests else "")
             )

@@ -38,7 +38,36 @@ def import_contests(
     derive_time_limit: TimeLimitDeriver | None = None,
 ) -> list[Contest]:
     """Read ``src`` in format ``fmt`` into contests (not yet written)."""
-    src = Path(src)
+    try:
+        return _import(
+            fmt,
+            Path(src),
+            standings=standings,
+            problems=problems,
+            problems_format=problems_format,
+            contest_id=contest_id,
+            with_generated=with_generated,
+            max_solutions=max_solutions,
+            include_interactive=include_interactive,
+            derive_time_limit=derive_time_limit,
+        )
+    except OSError as exc:  # unreadable directories and the like, below the readers' own checks
+        raise FormatError(exc.filename or src, None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _import(
+    fmt: str,
+    src: Path,
+    *,
+    standings: Path | None,
+    problems: Path | None,
+    problems_format: str,
+    contest_id: str | None,
+    with_generated: bool,
+    max_solutions: int,
+    include_interactive: bool,
+    derive_time_limit: TimeLimitDeriver | None,
+) -> list[Contest]:
     if not src.exists():
         raise FormatError(src, None, "does not exist")
     if fmt == "kattis":
@@ -76,6 +105,8 @@ def write_contests(contests: Iterable[Contest], out: Path, *, force: bool = Fals
     items = list(contests)
     targets = [Path(out)] if len(items) == 1 else [Path(out) / c.id for c in items]
     for target in targets:
+        if target.exists() and not target.is_dir():
+            raise ContestError(f"{target}: exists and is not a directory")
         if target.exists() and any(target.iterdir()) and not force:
             raise ContestError(f"{target}: already exists and is not empty (use --force to replace it)")
     written = []
@@ -88,10 +119,15 @@ def write_contests(contests: Iterable[Contest], out: Path, *, force: bool = Fals
         try:
             native.write_contest(contest, staging)
             native.read_contest(staging)  # what we wrote must read back
+            staging.rename(target)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ContestError(
+                f"{exc.filename or target}: cannot write the import: {exc.strerror or exc}"
+            ) from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        staging.rename(target)
         written.append(target)
     return written
 

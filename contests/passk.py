@@ -69,6 +69,6 @@ def by_band(
         for k in ks:
             usable = [p for p in members if p.n >= k]
             if usable:
-                row[f"pass@{k}"] = sum(pass_at_k(p.n, p.c, k) for p in usable) / len(usable)
+                row[f"pass@{k}"] = round(sum(pass_at_k(p.n, p.c, k) for p in usable) / len(usable), 6)
         out[band] = row
     return out

@@ -832,7 +832,7 @@ def _contest_outputs(
                     accepted_samples=c,
                     without_code=sum(1 for s in ctx.samples if not s.has_code),
                     filtered=p.filtered,
-                    pass_at_k={f"pass@{k}": pass_at_k(n, c, k) for k in ks if k <= n},
+                    pass_at_k={f"pass@{k}": round(pass_at_k(n, c, k), 6) for k in ks if k <= n},
                     attempts=p.attempts,
                 )
             )

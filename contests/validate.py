@@ -274,10 +274,13 @@ def _check_solutions(
         return
     data_dir = Path(tempfile.mkdtemp(prefix="cpelo-validate-"))
     task = to_judge_task(problem, data_dir=data_dir)
+    margin = tle_margin(problem)
+    slow_task = task.model_copy(update={"time_limit": margin}) if margin is not None else task
     submissions = []
     for solution in runnable:
         source, language = _source(solution)
-        submissions.append(Submission(task=task, source=source, language=language))
+        too_slow = solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED
+        submissions.append(Submission(task=slow_task if too_slow else task, source=source, language=language))
 
     def progress(position: int, result: JudgeResult) -> None:
         if on_progress is not None:
@@ -288,6 +291,13 @@ def _check_solutions(
         verdict = str(result.verdict)
         consistent = verdict in CONSISTENT[solution.expected]
         note = ""
+        if verdict == "IDLENESS_LIMIT_EXCEEDED" and result.time_s < task.time_limit:
+            note = (
+                f"wall-clock limit hit after {result.time_s:.2f}s CPU < {task.time_limit:g}s: "
+                "a busy machine (try fewer --jobs) or a sleeping program"
+            )
+        if solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED and margin is not None:
+            note = f"judged with the safety margin: {margin:g}s" + (f"; {note}" if note else "")
         if verdict in ("JUDGE_ERROR", "COMPILATION_ERROR"):
             note = (result.compile_log or "").strip().splitlines()[0][:200] if result.compile_log else ""
             if not note and result.tests:
@@ -303,6 +313,16 @@ def _check_solutions(
                 note=note,
             )
         )
+
+
+def tle_margin(problem: Problem) -> float | None:
+    """Kattis: how slow a too-slow submission must still be (problemtools' timelim_margin); else None."""
+    if problem.derived_time_limit is not None and problem.time_limit is None:
+        return float(problem.derived_time_limit.tle_margin)
+    if problem.safety_margin is not None and problem.time_limit is not None:
+        # a fixed limit (.timelimit): problemtools uses time limit x safety margin
+        return problem.time_limit * problem.safety_margin
+    return None
 
 
 def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int | None = None) -> Problem:

@@ -9,7 +9,10 @@ command -v make  >/dev/null 2>&1 || need+=(make)
 command -v pypy3 >/dev/null 2>&1 || need+=(pypy3)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 [ -x /usr/bin/python3 ] || need+=(python3)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # judge service tests
+[ -f /usr/include/linux/seccomp.h ] || need+=(libc6-dev)  # the sandbox runner is built with gcc
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # tests/report render the HTML report headless
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "cpelo: missing system packages; run as root: apt-get install -y ${need[*]}" >&2

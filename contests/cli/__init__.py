@@ -37,6 +37,13 @@ def _register() -> None:
 
     cli.add_command(simulate_cmd.simulate)
     cli.add_command(demo_cmd.demo)
+    from contests.cli import serve_cmd
+
+    cli.add_command(serve_cmd.serve)
+    cli.add_command(serve_cmd.worker)
+    from contests.cli import report_cmd
+
+    cli.add_command(report_cmd.report)
 
 
 _register()

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from contests.contest import Contest, Rules
 from contests.errors import FormatError
-from contests.formats.fields import build, check, get, get_opt, load_json, mapping
+from contests.formats.fields import build, check, get, get_opt, load_json, mapping, number
 from contests.problem import Problem
 from contests.standings import ProblemResult, Standings, StandingsRow
 
@@ -211,7 +211,7 @@ def _row(
     for index, item in zip(indices, results, strict=True):
         where = f"{field}.problemResults[{index}]"
         res = mapping(item, path, where)
-        points = float(get(res, "points", (int, float), path, f"{where}.points"))
+        points = number(get(res, "points", (int, float), path, f"{where}.points"), path, f"{where}.points")
         seconds = get_opt(res, "bestSubmissionTimeSeconds", int, path, f"{where}.bestSubmissionTimeSeconds")
         problems[index] = build(
             ProblemResult,
@@ -219,7 +219,7 @@ def _row(
                 "points": points,
                 "rejected": get_opt(res, "rejectedAttemptCount", int, path, f"{where}.rejectedAttemptCount")
                 or 0,
-                "minute": seconds / 60 if seconds is not None and points > 0 else None,
+                "minute": number(seconds, path, where) / 60 if seconds is not None and points > 0 else None,
             },
             path,
             where,
@@ -233,7 +233,9 @@ def _row(
             "rank": get(data, "rank", int, path, f"{field}.rank"),
             "old_rating": old_new[0] if old_new else None,
             "new_rating": old_new[1] if old_new else None,
-            "points": float(get(data, "points", (int, float), path, f"{field}.points")),
+            "points": number(
+                get(data, "points", (int, float), path, f"{field}.points"), path, f"{field}.points"
+            ),
             "penalty": penalty,
             "problems": problems,
         },

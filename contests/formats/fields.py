@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -90,13 +91,16 @@ def check(value: Any, kind: type[T] | tuple[type, ...], path: Path, field: str) 
 
 
 def number(value: Any, path: Path, field: str) -> float:
-    """A number, also accepted as a numeric string (Kattis and Polygon write '1.5' as text)."""
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            raise FormatError(path, field, f"expected a number, got {value!r}") from None
-    return float(check(value, (int, float), path, field))
+    """A finite number, also accepted as a numeric string (Kattis and Polygon write '1.5' as text)."""
+    try:
+        result = (
+            float(value.strip()) if isinstance(value, str) else float(check(value, (int, float), path, field))
+        )
+    except (ValueError, OverflowError):
+        raise FormatError(path, field, f"expected a number, got {_short(value)}") from None
+    if not math.isfinite(result):
+        raise FormatError(path, field, f"must be a finite number, got {_short(value)}")
+    return result
 
 
 def build(model: type[M], data: Any, path: Path, prefix: str = "") -> M:

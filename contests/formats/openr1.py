@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from contests.errors import FormatError
-from contests.formats.fields import build, check, get_opt
+from contests.formats.fields import build, check, get_opt, number
 from contests.problem import Problem
 
 CHECKER_NAME = "checker.py"
@@ -118,7 +118,7 @@ def read_record(record: Mapping[str, Any], path: Path, where: str) -> Problem:
     time_limit = get_opt(record, "time_limit", (int, float), path, f("time_limit"))
     memory = get_opt(record, "memory_limit", (int, float), path, f("memory_limit"))
     for value, name in ((time_limit, "time_limit"), (memory, "memory_limit")):
-        if value is not None and (not value > 0 or math.isinf(value)):
+        if value is not None and not 0 < number(value, path, f(name)) < 1e12:
             raise FormatError(path, f(name), f"must be positive, got {value}")
     tags = record.get("tags") or []
     if not isinstance(tags, list):
@@ -132,7 +132,7 @@ def read_record(record: Mapping[str, Any], path: Path, where: str) -> Problem:
         "output_spec": get_opt(record, "output_format", str, path, f("output_format")) or "",
         "interaction_spec": interaction,
         "note": get_opt(record, "note", str, path, f("note")) or "",
-        "time_limit": float(time_limit) if time_limit else None,
+        "time_limit": number(time_limit, path, f("time_limit")) if time_limit else None,
         "memory_limit_mb": math.ceil(memory) if memory else 256,
         "rating": get_opt(record, "rating", int, path, f("rating")),
         "tags": [str(check(t, str, path, f("tags"))) for t in tags],

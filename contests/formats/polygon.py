@@ -120,11 +120,14 @@ def _int(element: ET.Element, tag: str, xml_path: Path, field: str) -> int:
     if child is None or child.text is None:
         raise FormatError(xml_path, f"{field}/{tag}", "is missing")
     try:
-        return int(child.text.strip())
+        value = int(child.text.strip())
     except ValueError:
         raise FormatError(
             xml_path, f"{field}/{tag}", f"expected an integer, got {child.text.strip()!r}"
         ) from None
+    if not 0 <= value < 10**15:
+        raise FormatError(xml_path, f"{field}/{tag}", f"out of range: {value}")
+    return value
 
 
 def _pattern(element: ET.Element, tag: str, xml_path: Path, field: str) -> str:

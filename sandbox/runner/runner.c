@@ -791,11 +791,15 @@ static void exec_program(struct cgroup *cg, int exec_fd) {
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_MEMLOCK, 0);
     set_rlimit(RLIMIT_MSGQUEUE, 0);
-    if (setgroups(0, NULL) || setresgid(O.gid, O.gid, O.gid) || setresuid(O.uid, O.uid, O.uid)) {
+    /* Raw syscalls: libc's wrappers would try to coordinate threads through memory shared with init. */
+    if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, O.gid, O.gid, O.gid) ||
+        syscall(SYS_setresuid, O.uid, O.uid, O.uid)) {
         int e = errno;
         (void)!write(exec_fd, &e, sizeof e);
         _exit(127);
     }
+    /* Changing uids cleared the parent-death signal: if the runner dies, the program must too. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (chdir(O.workdir)) {
         int e = errno;
         (void)!write(exec_fd, &e, sizeof e);
@@ -821,52 +825,31 @@ static void bring_up_lo(void) {
     close(s);
 }
 
-/* pid 1 of the run's pid namespace. Writes the program's wait status to status_fd, then exits, and
- * the kernel kills whatever the program left behind. */
-static int init_main(struct cgroup *cg, int status_fd, int exec_fd) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+/* The clone child: pid 1 of the run's fresh namespaces. It finishes the sandbox (a /proc of the new pid
+ * namespace, the loopback, the pivot into the prepared root) and becomes the program. Being pid 1, its
+ * exit makes the kernel kill everything else in the namespace before the runner can reap it; the price
+ * is pid 1's signal rules: signals it sends itself with default action (raise, abort's SIGABRT, SIGPIPE)
+ * are ignored, so abort() ends in SIGSEGV. Faults, seccomp and the runner's SIGKILL work as usual.
+ * A separate init process would keep those rules normal but costs two more trips through the scheduler
+ * per run (measured 1.2-1.7 ms median on a loaded 2-core machine). */
+static void child_main(struct cgroup *cg, int exec_fd) {
     char proc[4096];
     snprintf(proc, sizeof proc, "%s/proc", O.root_mnt);
-    if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=0")) {
-        int e = errno;
-        (void)!write(exec_fd, &e, sizeof e);
-        _exit(125);
-    }
-    if (O.netns_fd >= 0) {
-        if (setns(O.netns_fd, CLONE_NEWNET)) {
-            int e = errno;
-            (void)!write(exec_fd, &e, sizeof e);
-            _exit(125);
-        }
+    int e = 0;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL)) e = errno;
+    if (!e && mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) e = errno;
+    if (!e && O.netns_fd >= 0) {
+        if (setns(O.netns_fd, CLONE_NEWNET)) e = errno;
         close(O.netns_fd);
-    } else bring_up_lo();
-    sethostname("sandbox", 7);
-    if (chdir(O.root_mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/")) {
-        int e = errno;
+    } else if (!e) bring_up_lo();
+    if (!e) sethostname("sandbox", 7);
+    if (!e && (chdir(O.root_mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/")))
+        e = errno;
+    if (e) {
         (void)!write(exec_fd, &e, sizeof e);
         _exit(125);
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        (void)!write(exec_fd, &e, sizeof e);
-        _exit(125);
-    }
-    if (pid == 0) {
-        close(status_fd);
-        exec_program(cg, exec_fd);
-    }
-    close(exec_fd);
-    for (int fd = 0; fd < 3; fd++) close(fd);
-    for (;;) {
-        int st;
-        pid_t w = waitpid(-1, &st, __WALL);
-        if (w == pid) {
-            (void)!write(status_fd, &st, sizeof st);
-            _exit(0);
-        }
-        if (w < 0 && errno != EINTR) _exit(124);
-    }
+    exec_program(cg, exec_fd);
 }
 
 /* ---------------------------------------------------------------- the runner's loop */
@@ -937,9 +920,8 @@ int main(int argc, char **argv) {
     }
     build_root();
 
-    int out_pipe[2], err_pipe[2], status_pipe[2], exec_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(status_pipe, O_CLOEXEC) ||
-        pipe2(exec_pipe, O_CLOEXEC))
+    int out_pipe[2], err_pipe[2], exec_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(exec_pipe, O_CLOEXEC))
         meta_error("sandbox", "pipe: %s", strerror(errno));
 
     O.huge_alloc = impossible_alloc();
@@ -954,16 +936,14 @@ int main(int argc, char **argv) {
     if (init == 0) {
         /* stdin stays fd 0; the program's stdout/stderr are the pipes; nothing else survives exec. */
         if (dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) _exit(125);
-        close(status_pipe[0]);
         close(exec_pipe[0]);
         /* The caller's fds passed to the runner are not close-on-exec: the sandbox must not see them. */
         int passed[] = {O.meta_fd, O.out_fd, O.err_fd};
         for (int i = 0; i < 3; i++) if (passed[i] > 2) close(passed[i]);
-        _exit(init_main(&cg, status_pipe[1], exec_pipe[1]));
+        child_main(&cg, exec_pipe[1]);
     }
     close(out_pipe[1]);
     close(err_pipe[1]);
-    close(status_pipe[1]);
     close(exec_pipe[1]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
 
@@ -971,7 +951,7 @@ int main(int argc, char **argv) {
     stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
     stream_init(&streams[1], err_pipe[0], O.err_fd, O.err_limit, "stderr_bytes");
     const char *killed_by = NULL;
-    int init_done = 0;
+    int init_done = 0, init_status = 0;
     long long cpu = 0;
     long long drain_deadline = 0;
     for (;;) {
@@ -1011,7 +991,7 @@ int main(int argc, char **argv) {
         }
         if (pidfd < 0 && !init_done) {
             int st;
-            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; }
+            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; init_status = st; }
         }
         long long t = now_ns();
         if (!killed_by && !init_done) {
@@ -1025,13 +1005,11 @@ int main(int argc, char **argv) {
             else if (t > drain_deadline) break;
         }
     }
-    int init_status = 0;
-    if (init_done != 2) waitpid(init, &init_status, __WALL);
+    if (init_done != 2 && waitpid(init, &init_status, __WALL) != init) init_status = -1;
     long long wall = now_ns() - start;
     cg_kill_all(&cg);
 
-    int prog_status = -1, exec_errno = 0;
-    if (read(status_pipe[0], &prog_status, sizeof prog_status) != sizeof prog_status) prog_status = -1;
+    int prog_status = init_status, exec_errno = 0;
     if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno) exec_errno = 0;
 
     char path[600];

@@ -170,3 +170,20 @@ def test_shared_specifics() -> None:
     assert task.checker.include_dirs == (highway.checker.source,)
     different = kattis.read_kattis(shared_dir("kattis-examples") / "different")
     assert different.safety_margin == 4.0
+
+
+@pytest.mark.parametrize(
+    ("limits", "field"),
+    [
+        ("memory: .inf", "limits.memory"),
+        ("memory: .nan", "limits.memory"),
+        ("memory: 1" + "0" * 400, "limits.memory"),
+        ("time_multiplier: -2", "limits"),
+        ("output: abc", "limits.output"),
+    ],
+)
+def test_absurd_limits_are_format_errors(tmp_path: Path, limits: str, field: str) -> None:
+    root = kattis_package(tmp_path / "k", problem_yaml=f"name: K\nlimits:\n  {limits}\n")
+    with pytest.raises(FormatError) as info:
+        kattis.read_kattis(root)
+    assert info.value.field == field

@@ -115,3 +115,16 @@ def test_shared_problems_validate(collection: str, name: str, request: pytest.Fi
     assert not [f for f in report.findings if f.severity == "error"], report.render()
     judged = [c for c in report.solutions if c.consistent]
     assert any(c.expected == "accepted" for c in judged)
+
+
+def test_kattis_too_slow_submissions_are_judged_with_the_safety_margin(tmp_path: Path) -> None:
+    pkg = kattis_package(
+        tmp_path / "echo", problem_yaml="name: Echo\nlimits:\n  time_safety_margin: 2\n", timelimit="0.5"
+    )
+    write(pkg / "submissions/time_limit_exceeded/spin.py", "while True:\n    pass\n")
+    write(pkg / "submissions/time_limit_exceeded/quick.py", "print(input())\n")
+    report = validate(pkg, jobs=1)
+    by_name = {c.solution: c for c in report.solutions}
+    assert by_name["spin.py"].consistent is True
+    assert by_name["spin.py"].note.startswith("judged with the safety margin: 1s")
+    assert by_name["quick.py"].consistent is False and by_name["quick.py"].verdict == "OK"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MAX_OK, SUM_OK, write_contest, write_replay
+from conftest import MAX_OK, SUM_OK, FakeServer, write_contest, write_replay
 
 from contests.cli import cli
 
@@ -108,3 +108,22 @@ def test_demo_prints_rating_ci_and_percentile(tmp_path: Path) -> None:
         assert word in proc.stdout
     data = json.loads(out.read_text())
     assert data["agent"] == "demo:1700" and data["contests"][0]["id"] == "cpelo-round-1"
+
+
+def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: FakeServer) -> None:
+    cdir = write_contest(tmp_path)
+    out = tmp_path / "openai.json"
+    server.failures = [429, 500]
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
+    args = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
+            "--timing", "latency", "--out", str(out), "--json"]  # fmt: skip
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    a, b = data["contests"][0]["problems"]
+    # The reply prints a + b: right for A, wrong for B (it reads the wrong input).
+    assert a["solved"] and not b["solved"] and a["attempts"][0]["minute"] < 1
+    assert server.completions == 4 + 2  # two injected failures were retried
+    again = CliRunner().invoke(cli, args, env=env)
+    assert again.exit_code == 0 and server.completions == 6  # completions from the cache
+    assert json.loads(again.output)["judged"] == 0  # verdicts from the results cache

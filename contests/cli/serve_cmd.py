@@ -1,0 +1,112 @@
+"""`cpelo serve` (the judge service: API + local workers), `cpelo serve token create`, `cpelo worker`.
+
+The service lives in ``judge.service``, which must not import ``contests``; reading an uploaded
+package (a native problem dir or a Kattis package) is done by ``load_package`` here, handed to the
+app as its loader, so the layering (contests -> judge) holds.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from judge.task import JudgeTask
+
+
+def load_package(root: Path) -> JudgeTask:
+    """An unpacked upload -> JudgeTask: `contests validate` structure checks, then the loader.
+
+    No time limit is derived here (that judges the accepted submissions, too slow for an upload):
+    a Kattis package must carry its .timelimit.
+    """
+    from contests.errors import ContestError
+    from contests.problem_loader import load_judge_task
+    from contests.validate import validate
+    from judge.service.errors import PackageRejected
+
+    def clean(message: str) -> str:  # the server's scratch path means nothing to the uploader
+        return message.replace(str(root.resolve()), "package").replace(str(root), "package")
+
+    report = validate(root, judge_solutions=False)
+    errors = [f for f in report.findings if f.severity == "error"]
+    if errors:
+        raise PackageRejected(f"package: {clean(errors[0].message)}")
+    try:
+        return load_judge_task(root, derive=False)
+    except ContestError as exc:
+        raise PackageRejected(clean(str(exc))) from exc
+
+
+_db_option = click.option(
+    "--db", "db", default=None, help="database URL (sqlite:///path or postgresql://...); default: CPELO_SERVICE_DB"
+)
+
+
+def _settings(db: str | None, lease: float | None = None):  # type: ignore[no-untyped-def]
+    from judge.service.settings import ServiceSettings
+
+    updates: dict[str, object] = {}
+    if db is not None:
+        updates["db"] = db
+    if lease is not None:
+        updates["lease_s"] = lease
+    return ServiceSettings(**updates)  # type: ignore[arg-type]
+
+
+@click.group(invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@_db_option
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="local worker processes (default: cores)")
+@click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="seconds a lost worker's job waits before it is judged elsewhere (default 30)")  # fmt: skip
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, db: str | None, workers: int | None, lease: float | None
+) -> None:
+    """Run the judge service: the HTTP API and local workers (see README, `## Judge service`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from judge.batch import default_jobs
+    from judge.service.server import serve as run_server
+
+    settings = _settings(db, lease)
+    click.echo(f"cpelo serve: http://{host}:{port} (docs at /docs), database {settings.db}", err=True)
+    run_server(settings, host=host, port=port, workers=default_jobs() if workers is None else workers,
+               loader=load_package)  # fmt: skip
+
+
+@serve.group("token")
+def token() -> None:
+    """API tokens (stored hashed)."""
+
+
+@token.command("create")
+@_db_option
+@click.option("--name", default="default", show_default=True, help="a label for the token's owner")
+@click.option("--rate", type=click.IntRange(min=1), default=None, help="requests per minute (default 600)")
+def token_create(db: str | None, name: str, rate: int | None) -> None:
+    """Create a token and print it (once: only its hash is stored)."""
+    from judge.service.auth import create_token
+    from judge.service.db import make_engine, migrate
+
+    settings = _settings(db)
+    engine = make_engine(settings.db)
+    migrate(engine)
+    click.echo(create_token(engine, name, rate or settings.default_rate_per_minute))
+
+
+@click.command("worker")
+@_db_option
+@click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="lease length in seconds (default 30)")  # fmt: skip
+def worker(db: str | None, lease: float | None) -> None:
+    """Run one more worker against the service's database (on this or another machine)."""
+    from judge.service.worker import run_worker
+
+    click.echo(f"cpelo worker: pid {os.getpid()}", err=True)
+    run_worker(_settings(db, lease))

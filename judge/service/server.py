@@ -1,0 +1,77 @@
+"""``cpelo serve``: the API (uvicorn) and N local worker processes, restarted if they die."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from multiprocessing.process import BaseProcess
+
+import uvicorn
+
+from judge.service.app import create_app
+from judge.service.db import make_engine, migrate
+from judge.service.problems import PackageLoader
+from judge.service.settings import ServiceSettings
+from judge.service.worker import run_worker
+
+
+class WorkerPool:
+    """Local worker processes (spawned: no state shared with the API process), kept at ``size``."""
+
+    def __init__(self, settings: ServiceSettings, size: int) -> None:
+        self.settings = settings
+        self.size = size
+        self._context = multiprocessing.get_context("spawn")
+        self._procs: list[BaseProcess] = []
+        self._stop = threading.Event()
+        self._watch = threading.Thread(target=self._supervise, name="cpelo-worker-pool", daemon=True)
+
+    def start(self) -> None:
+        self._procs = [self._spawn() for _ in range(self.size)]
+        self._watch.start()
+
+    def _spawn(self) -> BaseProcess:
+        proc = self._context.Process(target=run_worker, args=(self.settings, os.getpid()), daemon=False)
+        proc.start()
+        return proc
+
+    def _supervise(self) -> None:
+        while not self._stop.wait(1.0):
+            for i, proc in enumerate(self._procs):
+                if not proc.is_alive() and not self._stop.is_set():
+                    proc.join()
+                    self._procs[i] = self._spawn()  # its job, if any, is claimed again after the lease
+
+    def stop(self, grace_s: float = 10.0) -> None:
+        self._stop.set()
+        if self._watch.is_alive():
+            self._watch.join()
+        for proc in self._procs:
+            proc.terminate()  # SIGTERM: finish the job in hand, then exit
+        for proc in self._procs:
+            proc.join(grace_s)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+
+def serve(
+    settings: ServiceSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    loader: PackageLoader | None = None,
+) -> None:
+    """Migrate the database, start the workers, serve the API until interrupted, stop the workers."""
+    engine = make_engine(settings.db)
+    migrate(engine)
+    app = create_app(settings, engine=engine, loader=loader, migrate_db=False)
+    pool = WorkerPool(settings, workers)
+    pool.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    finally:
+        pool.stop()
+        engine.dispose()
