@@ -47,23 +47,13 @@ def compile_cpp(src: str, out: Path) -> None:
 
 
 def calibrate(work_dir: Path) -> Path:
-    """A binary doing ~0.5 s of CPU work on this machine."""
+    """A binary doing ~0.5 s of CPU work on this machine, as the sandbox measures it."""
     n = 10**8
     exe = work_dir / "work"
-    for _ in range(4):
+    for _ in range(3):
         compile_cpp(WORK.replace("N", str(n)), exe)
-        t = time.process_time()
-        subprocess.run([str(exe)], stdout=subprocess.DEVNULL, check=True)
-        used = os.times().children_user + os.times().children_system
-        del t
-        if used > 0.05:
-            break
-        n *= 4
-    start = os.times()
-    subprocess.run([str(exe)], stdout=subprocess.DEVNULL, check=True)
-    end = os.times()
-    took = (end.children_user + end.children_system) - (start.children_user + start.children_system)
-    n = int(n * 0.5 / max(took, 1e-3))
+        took = run([str(exe)], Limits(cpu_time=10.0, wall_time=60), workdir=work_dir).cpu_time
+        n = int(n * 0.5 / max(took, 1e-3))
     compile_cpp(WORK.replace("N", str(n)), exe)
     return exe
 
@@ -81,6 +71,23 @@ def stability(exe: Path, workdir: Path, runs: int) -> dict[str, float]:
         "wall_mean_s": statistics.mean(wall),
         "wall_spread_s": max(wall) - min(wall),
         "wall_cv_pct": statistics.stdev(wall) / statistics.mean(wall) * 100,
+    }
+
+
+def kill_precision(work_dir: Path, runs: int) -> dict[str, float]:
+    """A busy loop under cpu_time=1.0: how far past the limit the kill lands (target: 50 ms + 10%)."""
+    exe = work_dir / "busy"
+    compile_cpp("int main(){volatile unsigned long x=0;for(;;)x++;}", exe)
+    cpu = []
+    for _ in range(runs):
+        r = run([str(exe)], Limits(cpu_time=1.0, wall_time=30), workdir=work_dir)
+        assert r.status == Status.TIME_LIMIT, r
+        cpu.append(r.cpu_time)
+    return {
+        "limit_s": 1.0,
+        "cpu_min_s": min(cpu),
+        "cpu_median_s": statistics.median(cpu),
+        "cpu_max_s": max(cpu),
     }
 
 
@@ -105,6 +112,7 @@ def main() -> None:
                 "added_ms": boxed - plain,
                 "ratio": boxed / plain,
             }
+        precision = kill_precision(work, 10)
         exe = calibrate(work)
         alone = stability(exe, work, 20)
         hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
@@ -113,7 +121,12 @@ def main() -> None:
         finally:
             hog.kill()
             hog.wait()
-    report = {"runs": args.runs, "per_run": cases, "stability": {"alone": alone, "other_core_busy": busy}}
+    report = {
+        "runs": args.runs,
+        "per_run": cases,
+        "cpu_kill": precision,
+        "stability": {"alone": alone, "other_core_busy": busy},
+    }
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -123,6 +136,11 @@ def main() -> None:
             f"  {name:10s} plain {c['plain_ms']:6.2f} ms   sandbox {c['sandbox_ms']:6.2f} ms   "
             f"added {c['added_ms']:5.2f} ms   ratio {c['ratio']:.2f}x"
         )
+    p = precision
+    print(
+        f"CPU-limit kill, busy loop, limit 1.0 s, 10 runs: cpu_time min {p['cpu_min_s']:.3f} s  "
+        f"median {p['cpu_median_s']:.3f} s  max {p['cpu_max_s']:.3f} s (allowed: 1.150 s)"
+    )
     print("timing stability of a ~0.5 s CPU program, 20 runs each")
     for name, s in report["stability"].items():
         print(

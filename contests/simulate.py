@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,6 +104,8 @@ class SimulateOptions(BaseModel):
     level: float = Field(0.95, gt=0, lt=1)
     seed: int = 0
     new_account: bool = Field(False, description="replay: the May-2020 new-account rules")
+    executor: Literal["local", "ray"] = Field("local", description="where judging units run: local or ray")
+    ray_address: str | None = Field(None, description="ray: the cluster's address (None: Ray's default)")
 
 
 class Reporter(Protocol):
@@ -462,7 +464,7 @@ def _judge_all(
 ) -> tuple[dict[tuple[str, str, int], JudgeResult], int, int]:
     from contests.problem_loader import to_judge_task
     from judge.batch import Submission as JudgeSubmission
-    from judge.batch import judge_many
+    from judge.executors import make_executor
 
     tasks: dict[tuple[str, str], tuple[JudgeTask, str]] = {}
     for c in runs:
@@ -500,7 +502,8 @@ def _judge_all(
     transient: dict[str, JudgeResult] = {}
     if items:
         batch = [JudgeSubmission(task=task, source=s.source, language=s.language) for _, (task, s) in items]
-        judge_many(batch, jobs=options.jobs, on_result=store)
+        with make_executor(options.executor, ray_address=options.ray_address, jobs=options.jobs) as executor:
+            executor.judge_many(batch, on_result=store)
     verdicts = {}
     for sample_key, key in keys.items():
         result = cache.get(key) or transient.get(key)

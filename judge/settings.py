@@ -22,7 +22,9 @@ class JudgeSettings(BaseSettings):
 
     compile_cache: Path = Field(default_factory=_default_cache_dir, description="compiled programs")
     work_dir: Path | None = Field(None, description="scratch dirs; None: temp")
-    sandbox_backend: Literal["native", "unconfined"] = Field("native", description="SandboxConfig.backend")
+    sandbox_backend: Literal["native", "unconfined", "docker"] = Field(
+        "native", description="SandboxConfig.backend"
+    )
     allow_unconfined: bool = Field(False, description="opt-in to judge with the unconfined backend")
 
     def sandbox_config(self) -> SandboxConfig:

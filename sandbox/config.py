@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sandbox.docker.options import DockerOptions
+
 
 def _default_cache_dir() -> Path:
     return Path.home() / ".cache" / "cpelo" / "sandbox"
@@ -17,7 +19,7 @@ class SandboxConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    backend: Literal["native", "unconfined"] = Field(
+    backend: Literal["native", "unconfined", "docker"] = Field(
         "native", description="'native': namespaces + cgroups + seccomp; 'unconfined': rlimits only"
     )
     allow_unconfined: bool = Field(
@@ -39,3 +41,6 @@ class SandboxConfig(BaseModel):
         "Neither reaches the host.",
     )
     compiler: str = Field("gcc", description="C compiler used to build the runner on first use")
+    docker: DockerOptions = Field(
+        default_factory=DockerOptions, description="the docker backend's image and container limits"
+    )

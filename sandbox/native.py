@@ -210,9 +210,11 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         )
     if killed_by == "wall_time":
         return RunResult(status=Status.IDLE_LIMIT, killed_by="wall_time", message="wall time limit", **common)
+    refused = meta.get("pids_max_hits", 0)
+    note = f"; {refused} fork/clone refused at the process limit" if refused > 0 else ""
     if signum is not None:
         name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
-        return RunResult(status=Status.SIGNALED, message=f"killed by {name}", **common)
+        return RunResult(status=Status.SIGNALED, message=f"killed by {name}{note}", **common)
     if failed:
-        return RunResult(status=Status.NONZERO_EXIT, message=f"exit code {exit_code}", **common)
+        return RunResult(status=Status.NONZERO_EXIT, message=f"exit code {exit_code}{note}", **common)
     return RunResult(status=Status.OK, **common)

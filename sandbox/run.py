@@ -55,9 +55,12 @@ def run(
         return run_unconfined(
             argv, limits, workdir=workdir, stdin=stdin, stdout=stdout, stderr=stderr, env=env
         )
-    from sandbox.native import run_native
+    if config.backend == "docker":
+        from sandbox.docker.backend import run_docker as run_backend
+    else:
+        from sandbox.native import run_native as run_backend
 
-    return run_native(
+    return run_backend(
         argv,
         limits,
         workdir=workdir,

@@ -24,6 +24,10 @@ def _register() -> None:
     from contests.cli import sandbox_cmd
 
     cli.add_command(sandbox_cmd.sandbox)
+    from contests.cli import sandbox_docker_cmd
+
+    sandbox_cmd.sandbox.add_command(sandbox_docker_cmd.build_image_cmd)
+    sandbox_cmd.sandbox.add_command(sandbox_docker_cmd.sweep_cmd)
     from contests.cli import judge_cmd
 
     cli.add_command(judge_cmd.judge)

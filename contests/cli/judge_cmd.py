@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from contests.cli.sandbox_docker_cmd import sandbox_option
+
 
 class _DefaultRun(click.Group):
     """A group whose first argument, when it is not a subcommand, belongs to the `run` subcommand."""
@@ -26,6 +28,7 @@ def judge() -> None:
 
 
 @judge.command("run")
+@sandbox_option
 @click.argument("problem", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument(
     "sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)

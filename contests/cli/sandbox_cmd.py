@@ -22,7 +22,7 @@ def _config(backend: str, allow_unconfined: bool) -> SandboxConfig:
 
 
 _BACKEND = click.option(
-    "--backend", type=click.Choice(["native", "unconfined"]), default="native", show_default=True
+    "--backend", type=click.Choice(["native", "unconfined", "docker"]), default="native", show_default=True
 )
 _ALLOW = click.option("--allow-unconfined", is_flag=True, help="Opt in to running without isolation.")
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from contests.cli.sandbox_docker_cmd import sandbox_option
+
 if TYPE_CHECKING:
     from judge.task import JudgeTask
 
@@ -42,8 +44,22 @@ def load_package(root: Path) -> JudgeTask:
 
 
 _db_option = click.option(
-    "--db", "db", default=None, help="database URL (sqlite:///path or postgresql://...); default: CPELO_SERVICE_DB"
+    "--db",
+    "db",
+    default=None,
+    help="database URL (sqlite:///path or postgresql://...); default: CPELO_SERVICE_DB",
 )
+
+_executor_option = click.option(
+    "--executor", type=click.Choice(["local", "ray"]), default=None,
+    help="where workers judge: this host, or a Ray cluster (default: CPELO_SERVICE_EXECUTOR or local)",
+)  # fmt: skip
+_ray_address_option = click.option("--ray-address", default=None, help="executor ray: the cluster's address")
+
+
+def _with_executor(settings, executor: str | None, ray_address: str | None):  # type: ignore[no-untyped-def]
+    updates = {k: v for k, v in (("executor", executor), ("ray_address", ray_address)) if v is not None}
+    return settings.model_copy(update=updates) if updates else settings
 
 
 def _settings(db: str | None, lease: float | None = None):  # type: ignore[no-untyped-def]
@@ -61,20 +77,26 @@ def _settings(db: str | None, lease: float | None = None):  # type: ignore[no-un
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @_db_option
-@click.option("--workers", type=click.IntRange(min=0), default=None, help="local worker processes (default: cores)")
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=None, help="local worker processes (default: cores)"
+)
 @click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="seconds a lost worker's job waits before it is judged elsewhere (default 30)")  # fmt: skip
+              help="seconds before a lost worker's job is judged elsewhere (default 30)")  # fmt: skip
+@_executor_option
+@_ray_address_option
+@sandbox_option
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, db: str | None, workers: int | None, lease: float | None
-) -> None:
+    ctx: click.Context, host: str, port: int, db: str | None, workers: int | None, lease: float | None,
+    executor: str | None, ray_address: str | None,
+) -> None:  # fmt: skip
     """Run the judge service: the HTTP API and local workers (see README, `## Judge service`)."""
     if ctx.invoked_subcommand is not None:
         return
     from judge.batch import default_jobs
     from judge.service.server import serve as run_server
 
-    settings = _settings(db, lease)
+    settings = _with_executor(_settings(db, lease), executor, ray_address)
     click.echo(f"cpelo serve: http://{host}:{port} (docs at /docs), database {settings.db}", err=True)
     run_server(settings, host=host, port=port, workers=default_jobs() if workers is None else workers,
                loader=load_package)  # fmt: skip
@@ -104,9 +126,12 @@ def token_create(db: str | None, name: str, rate: int | None) -> None:
 @_db_option
 @click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=None,
               help="lease length in seconds (default 30)")  # fmt: skip
-def worker(db: str | None, lease: float | None) -> None:
+@_executor_option
+@_ray_address_option
+@sandbox_option
+def worker(db: str | None, lease: float | None, executor: str | None, ray_address: str | None) -> None:
     """Run one more worker against the service's database (on this or another machine)."""
     from judge.service.worker import run_worker
 
     click.echo(f"cpelo worker: pid {os.getpid()}", err=True)
-    run_worker(_settings(db, lease))
+    run_worker(_with_executor(_settings(db, lease), executor, ray_address))

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from contests.cli.errors import CpeloUsageError
+from contests.cli.sandbox_docker_cmd import sandbox_option
 from contests.results import ContestOut, Results
 
 ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
@@ -217,6 +218,14 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option("--filter-samples", is_flag=True, help="Do not submit samples failing the examples (o1-ioi).")
 @click.option("--filter-counted", is_flag=True, help="Filtered samples still use up the attempt budget.")
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where judging runs: this machine, or a Ray cluster (pip install cpelo[ray]).",
+)
+@click.option("--ray-address", default=None, help="ray: the cluster's address [RAY_ADDRESS or local].")
 @click.option("--after", help="Only contests starting on/after this date (e.g. a training cutoff).")
 @click.option("--before", help="Only contests starting before this date.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -227,6 +236,7 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option("--schema", "print_schema", is_flag=True, help="Print the results' JSON Schema and exit.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
 @_agent_options
+@sandbox_option
 def simulate(
     contests: tuple[str, ...],
     agent_spec: str | None,
@@ -240,6 +250,8 @@ def simulate(
     filter_samples: bool,
     filter_counted: bool,
     jobs: int | None,
+    executor: str,
+    ray_address: str | None,
     after: str | None,
     before: str | None,
     seed: int,
@@ -285,6 +297,8 @@ def simulate(
             "after": _date(after, "--after"),
             "before": _date(before, "--before"),
             "seed": seed,
+            "executor": executor,
+            "ray_address": ray_address,
             **({"jobs": jobs} if jobs else {}),
         }
     )

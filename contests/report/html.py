@@ -62,9 +62,9 @@ th { background: var(--soft); font-weight: 600; }
 th.l, td.l { text-align: left; }
 td.wrap { white-space: normal; min-width: 14rem; }
 tr:last-child td { border-bottom: 0; }
+sup { line-height: 0; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #fff4ce; color: #6b4e00;
   font-size: 0.8rem; font-weight: 400; }
-td.diff { background: #fff8e1; }
 .v { display: inline-block; padding: 0 4px; margin: 1px 0; border-radius: 4px; font-size: 0.8rem;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #ffe3e3;
   color: #8a1c1c; }
@@ -73,10 +73,14 @@ td.diff { background: #fff8e1; }
 figure { margin: 0 0 1.2rem; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 4px; }
-dl.method { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: 4px 14px;
-  font-size: 0.92rem; }
+dl.method { margin: 0; font-size: 0.92rem; border: 1px solid var(--line); border-radius: 6px; }
+dl.method > div { display: grid; grid-template-columns: 11rem 1fr; gap: 2px 14px; padding: 6px 10px;
+  border-bottom: 1px solid var(--line); }
+dl.method > div:last-child { border-bottom: 0; }
+dl.method > div.differs { background: #fff8e1; }
 dl.method dt { font-weight: 600; }
 dl.method dd { margin: 0; overflow-wrap: anywhere; }
+dl.method dd p { margin: 0 0 2px; }
 details { margin: 0.8rem 0; }
 summary { cursor: pointer; font-weight: 600; margin-bottom: 0.4rem; }
 .warn { border-left: 4px solid #d4a72c; background: #fff8e1; padding: 8px 12px; border-radius: 4px;
@@ -87,8 +91,7 @@ footer { margin: 2.5rem 0 1rem; color: var(--muted); font-size: 0.8rem; overflow
   main { padding: 10px; }
   h1 { font-size: 1.3rem; }
   .rating { font-size: 2rem; }
-  dl.method { grid-template-columns: 1fr; gap: 0; }
-  dl.method dd { margin-bottom: 8px; }
+  dl.method > div { grid-template-columns: 1fr; }
 }
 """
 # Plots switch to their narrow rendering below this width (phones), where the wide one's text is tiny.
@@ -150,20 +153,16 @@ def _card(i: int, entry: Entry) -> str:
 def _leaderboard(report: Report) -> str:
     rows = []
     for row in report.view.leaderboard:
-        ties = (
-            '<span class="tag">tie with ' + ", ".join(f"#{p}" for p in row.ties_with) + "</span>"
-            if row.ties_with
-            else ""
-        )
+        ties = " ".join(f'<span class="tag">#{p}</span>' for p in row.ties_with)
         rows.append(
             [str(row.place), _e(row.label), fmt_rating(row.rating), _e(fmt_ci(row.ci_low, row.ci_high)), ties]
         )
     level = report.entries[0].results.ci_level
-    headers = ["#", "model", "rating", f"{level:.0%} CI", "statistical ties"]
+    headers = ["#", "model", "rating", f"{level:.0%} CI", "tied with"]
     out = _table(headers, rows, "leaderboard", left=(1, 4))
     out += (
-        '<p class="muted">Models whose confidence intervals overlap are marked as statistical ties: '
-        "their order is not established by these contests.</p>"
+        '<p class="muted">Tied with: the models whose confidence intervals overlap this one\'s, '
+        "statistical ties whose order these contests do not establish.</p>"
     )
     if report.view.differences:
         items = "".join(
@@ -253,18 +252,23 @@ def _figure(plot: Plot) -> str:
 
 
 def _method(report: Report) -> str:
+    """One row per choice; with several models, one line per model, or one line when they agree."""
+    rows = []
     if not report.several:
-        items = "".join(
-            f"<dt>{_e(m.aspect)}</dt><dd>{_e(m.text)}</dd>" for m in method_rows(report.entries[0].results)
-        )
-        return f'<dl class="method">{items}</dl>'
-    headers = ["", *(e.label for e in report.entries)]
-    rows: list[list[Cell]] = []
-    for m in method_comparison(report.entries):
-        aspect = _e(m.aspect) + (' <span class="tag">differs</span>' if m.differs else "")
-        extra = "wrap diff" if m.differs else "wrap"
-        rows.append([(aspect, "diff" if m.differs else ""), *((_e(t), extra) for t in m.texts)])
-    return _table(headers, rows, "method", left=range(len(headers)))
+        for m in method_rows(report.entries[0].results):
+            rows.append(f"<div><dt>{_e(m.aspect)}</dt><dd>{_e(m.text)}</dd></div>")
+    else:
+        for c in method_comparison(report.entries):
+            tag = ' <span class="tag">differs</span>' if c.differs else ""
+            if len(set(c.texts)) == 1:
+                body = f"<p>{_e(c.texts[0])}</p>"
+            else:
+                body = "".join(
+                    f"<p><b>{_e(e.label)}</b>: {_e(t)}</p>" for e, t in zip(report.entries, c.texts, strict=True)
+                )
+            cls = ' class="differs"' if c.differs else ""
+            rows.append(f"<div{cls}><dt>{_e(c.aspect)}{tag}</dt><dd>{body}</dd></div>")
+    return f'<dl class="method">{"".join(rows)}</dl>'
 
 
 def render_html(report: Report, plots: Sequence[Plot]) -> str:
@@ -277,7 +281,7 @@ def render_html(report: Report, plots: Sequence[Plot]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>",
         "<h1>Codeforces-equivalent rating</h1>",
-        f'<p class="sub">{_e(names)} · simulated contests judged offline by cpelo · report of '
+        f'<p class="sub">{_e(names)} · Codeforces contests simulated offline by cpelo · '
         f"results of {max(e.results.created_at for e in report.entries):%Y-%m-%d}</p>",
         '<section id="headlines" class="cards">',
         *(_card(i, e) for i, e in enumerate(report.entries)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contests.report.model import Entry, percentile_text
+from contests.report.model import Entry, percentile_text, plural
 from contests.results import Results
 
 TIMING_MODELS = {
@@ -98,7 +98,7 @@ def _attempts(r: Results) -> str:
     text = f"{r.attempt_policy}: {ATTEMPT_POLICIES.get(r.attempt_policy, r.attempt_policy)}"
     if r.attempt_policy == "random-orders":
         text += f" ({r.n_orders} orders)"
-    text += f"; at most {r.attempts_limit} submissions per problem"
+    text += f"; at most {plural(r.attempts_limit, 'submission')} per problem"
     if r.filter_samples:
         text += "; samples failing the examples not submitted" + (
             " but counted against the budget" if r.filter_counted else ""

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from contests.report.model import Entry, Report, contests_in_order, fmt_percent, interval, sort_key
 from elo.errors import PopulationError
@@ -239,6 +240,13 @@ def _logistic(d: np.ndarray, rating: float) -> np.ndarray:
     return 1.0 / (1.0 + np.power(10.0, (d - rating) / 400.0))
 
 
+def _band_centre(band: str, points: Sequence[tuple[int, float]]) -> float:
+    """Where a difficulty band's mean is drawn: the mean rating of its problems (else its midpoint)."""
+    low, high = (int(x) for x in band.split("-"))
+    inside = [d for d, _ in points if low <= d <= high]
+    return sum(inside) / len(inside) if inside else (low + high + 1) / 2
+
+
 def solve_rate_plot(report: Report) -> Plot:
     """pass@1 of each problem against its difficulty, band means joined, and the Elo expectation dotted."""
     alt = "; ".join(
@@ -272,10 +280,11 @@ def _draw_solve_rate(report: Report, size: Size) -> bytes:
             xs, ys = zip(*points, strict=True)
             ax.scatter(np.array(xs) + shift, ys, s=22, color=colour(i), alpha=0.45, lw=0)
         bands = sorted(
-            (int(band.split("-")[0]) + 200, row["pass@1"])
+            (_band_centre(band, points), row["pass@1"])
             for band, row in entry.results.pass_at_k.items()
             if band[0].isdigit() and "pass@1" in row
         )
+        all_ratings += [int(x) for x, _ in bands]
         if bands:
             bx, by = zip(*bands, strict=True)
             ax.plot(bx, by, "s-", color=colour(i), ms=6, lw=1.8, label=entry.label)
@@ -349,9 +358,13 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
     # Trim the near-empty tails, but never cut off a model's rating.
     visible = np.nonzero(density > 0.05)[0]
     low, high = float(left[visible[0]]), float(left[visible[-1]] + widths[visible[-1]])
+    edge_low, edge_high = float(left[0]), float(left[-1] + widths[-1])
     for _, entry in members:
         if entry.results.rating is not None:
             low, high = min(low, entry.results.rating - 100), max(high, entry.results.rating + 100)
+        ci_low, ci_high = interval(entry.results)
+        low = min(low, max(ci_low, edge_low))
+        high = max(high, min(ci_high, edge_high))
     peak = float(density.max())
     step = peak * 0.2
     top = peak * 1.08 + step * n
@@ -390,7 +403,10 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
     ax.set_ylim(0, top)
     ax.set_xlabel(xlabel, fontsize=8 if size.narrow else 9)
     ax.set_ylabel("% of population per 100 points", fontsize=9)
-    ax.set_title(f"{table.title} ({table.date}, n = {table.n:,})", fontsize=10, loc="left")
+    sep = "\n" if size.narrow else " "
+    ax.set_title(f"{table.title}{sep}({table.date}, n = {table.n:,})", fontsize=10, loc="left")
+    if size.narrow:
+        ax.xaxis.set_major_locator(MaxNLocator(5))
     return _png(fig)
 
 

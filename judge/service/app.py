@@ -5,13 +5,13 @@ sizes are checked before the body is read in full (413), unknown things are 404,
 is 409, a missing or unknown token 401, an exhausted rate limit 429 with Retry-After.
 """
 
-
 import asyncio
 import json
 import time
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -41,9 +41,7 @@ from judge.service.queue import DONE, JobQueue
 from judge.service.settings import ServiceSettings
 from judge.verdict import JudgeResult
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 404, 413, 422, 429)
-}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 404, 413, 422, 429)}
 
 
 class _TooLarge(Exception):
@@ -121,6 +119,21 @@ class CountResponses:
             self.counter.add(scope["method"], getattr(route, "path", "unmatched"), status)
 
 
+def _validation_body(exc: RequestValidationError) -> bytes:
+    """422 body: each error's location, message and context, without echoing the input back (it may
+    be a large source, or text that is not valid UTF-8); ASCII-escaped, so any text is encodable."""
+    errors = [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": error.get("msg", ""),
+            "type": error.get("type", ""),
+            **({"ctx": {k: str(v) for k, v in error["ctx"].items()}} if error.get("ctx") else {}),
+        }
+        for error in exc.errors()
+    ]
+    return json.dumps({"detail": errors}, ensure_ascii=True).encode()
+
+
 def _status(row: Any) -> SubmissionStatus:
     result = JudgeResult.model_validate_json(row.result_json) if row.result_json else None
     return SubmissionStatus(
@@ -154,7 +167,7 @@ def create_app(
     app = FastAPI(
         title="cpelo judge service",
         version="1",
-        description="Judge code with Codeforces verdicts over HTTP: a durable queue, local and remote workers.",
+        description="Codeforces verdicts over HTTP: a durable queue, local and remote workers.",
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(CountResponses, counter=counter)
@@ -198,6 +211,10 @@ def create_app(
             priority=priority, token_id=token.id,
         )  # fmt: skip
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+        return Response(_validation_body(exc), 422, media_type="application/json")
+
     @app.exception_handler(OperationalError)
     async def database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
         return JSONResponse({"detail": "database unavailable, retry"}, 503, {"Retry-After": "1"})
@@ -230,6 +247,7 @@ def create_app(
         pause = 0.02
         while True:
             row = await run_in_threadpool(queue.get, job_id)
+            assert row is not None  # jobs are never deleted
             if row.status == DONE or time.monotonic() >= deadline:
                 break
             await asyncio.sleep(pause)
@@ -259,7 +277,9 @@ def create_app(
     async def upload_problem(
         token: Auth,
         id: Annotated[str, Form(pattern=PROBLEM_ID, description="the new problem's id")],
-        package: Annotated[UploadFile, File(description="the problem as a zip (native dir or Kattis package)")],
+        package: Annotated[
+            UploadFile, File(description="the problem as a zip (native dir or Kattis package)")
+        ],
     ) -> ProblemInfo:
         """Upload a problem package; it is checked, unpacked and loaded before it is accepted."""
         data = await package.read(settings.max_upload_bytes + 1)
@@ -277,7 +297,9 @@ def create_app(
     @app.get("/healthz", response_model=Health)
     def healthz() -> Health:
         depth = queue.depth()
-        return Health(status="ok", database=engine.dialect.name, queued=depth["queued"], running=depth["running"])
+        return Health(
+            status="ok", database=engine.dialect.name, queued=depth["queued"], running=depth["running"]
+        )
 
     @app.get("/metrics", response_class=PlainTextResponse)
     def prometheus() -> PlainTextResponse:

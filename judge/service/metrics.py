@@ -56,8 +56,13 @@ def render(engine: Engine, requests: RequestCounter) -> str:
     lines += [f'cpelo_queue_jobs{{state="{s}"}} {n}' for s, n in sorted(depth.items())]
     lines += ["# HELP cpelo_queue_depth Jobs waiting for a worker.", "# TYPE cpelo_queue_depth gauge"]
     lines.append(f"cpelo_queue_depth {depth[QUEUED]}")
-    lines += ["# HELP cpelo_verdicts_total Judged submissions by verdict.", "# TYPE cpelo_verdicts_total counter"]
-    lines += [f'cpelo_verdicts_total{{verdict="{_label(v or "")}"}} {n}' for v, n in sorted(verdicts, key=str)]
+    lines += [
+        "# HELP cpelo_verdicts_total Judged submissions by verdict.",
+        "# TYPE cpelo_verdicts_total counter",
+    ]
+    lines += [
+        f'cpelo_verdicts_total{{verdict="{_label(v or "")}"}} {n}' for v, n in sorted(verdicts, key=str)
+    ]
     lines += ["# HELP cpelo_job_claims_total Claims of jobs by workers (above the job count: workers lost).",
               "# TYPE cpelo_job_claims_total counter", f"cpelo_job_claims_total {attempts}"]  # fmt: skip
     lines += [
@@ -73,7 +78,6 @@ def render(engine: Engine, requests: RequestCounter) -> str:
     lines += ["# HELP cpelo_http_responses_total HTTP responses of this API process.",
               "# TYPE cpelo_http_responses_total counter"]  # fmt: skip
     for (method, route, status), n in sorted(requests.snapshot().items()):
-        lines.append(
-            f'cpelo_http_responses_total{{method="{_label(method)}",route="{_label(route)}",code="{status}"}} {n}'
-        )
+        labels = f'method="{_label(method)}",route="{_label(route)}",code="{status}"'
+        lines.append(f"cpelo_http_responses_total{{{labels}}} {n}")
     return "\n".join(lines) + "\n"

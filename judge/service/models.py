@@ -17,9 +17,13 @@ JOB_ID = r"^[0-9a-f]{32}$"
 class SubmissionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    problem: str = Field(pattern=PROBLEM_ID, description="id of an uploaded problem")
-    language: str = Field(pattern=LANGUAGE_ID, description="language id (cpp17, cpp20, c11, python3, ...)")
-    source: str = Field(min_length=1, description="program text (UTF-8)")
+    problem: str = Field(pattern=PROBLEM_ID, description="id of an uploaded problem", examples=["sum"])
+    language: str = Field(
+        pattern=LANGUAGE_ID, description="language id (cpp17, cpp20, c11, python3, ...)", examples=["python3"]
+    )
+    source: str = Field(
+        min_length=1, description="program text (UTF-8)", examples=["print(sum(map(int, input().split())))"]
+    )
     run_all: bool = Field(False, description="run every test instead of stopping at the first failure")
 
     @field_validator("source")

@@ -85,7 +85,9 @@ def check_archive(data: bytes, settings: ServiceSettings) -> list[zipfile.ZipInf
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise PackageRejected(f"package: not a readable zip archive ({exc})") from exc
     if len(infos) > settings.max_package_files:
-        raise PackageRejected(f"package: {len(infos)} entries, over the limit of {settings.max_package_files}")
+        raise PackageRejected(
+            f"package: {len(infos)} entries, over the limit of {settings.max_package_files}"
+        )
     total = 0
     seen: set[str] = set()
     for info in infos:
@@ -110,8 +112,8 @@ def check_archive(data: bytes, settings: ServiceSettings) -> list[zipfile.ZipInf
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > (1 << 20) and ratio > settings.max_compression_ratio:
             raise PackageRejected(
-                f"package entry {name!r}: compressed {ratio:.0f}:1, over {settings.max_compression_ratio:.0f}:1 "
-                "(a zip bomb?)"
+                f"package entry {name!r}: compressed {ratio:.0f}:1, "
+                f"over {settings.max_compression_ratio:.0f}:1 (a zip bomb?)"
             )
     if not any(not i.is_dir() for i in infos):
         raise PackageRejected("package: the zip holds no files")
@@ -134,12 +136,12 @@ def unpack(data: bytes, dest: Path, settings: ServiceSettings) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in infos:
             target = dest / info.filename
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             written = 0
             try:
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as src, open(target, "wb") as out:
                     while chunk := src.read(_CHUNK):
                         written += len(chunk)
@@ -150,7 +152,8 @@ def unpack(data: bytes, dest: Path, settings: ServiceSettings) -> None:
                             )
                         out.write(chunk)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                raise PackageRejected(f"package entry {info.filename!r}: cannot be unpacked ({exc})") from exc
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise PackageRejected(f"package entry {info.filename!r}: cannot be unpacked ({why})") from exc
     for path in dest.rglob("*"):  # readable by the sandboxed solution and checker
         path.chmod(0o755 if path.is_dir() else 0o644)
     dest.chmod(0o755)
@@ -213,7 +216,9 @@ def _info(problem_id: str, sha: str, size: int, task: JudgeTask, created_at: flo
 class ProblemStore:
     """Problems in the database, unpacked on demand into this host's problem cache."""
 
-    def __init__(self, engine: Engine, settings: ServiceSettings, loader: PackageLoader | None = None) -> None:
+    def __init__(
+        self, engine: Engine, settings: ServiceSettings, loader: PackageLoader | None = None
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.loader = loader or load_task_json
@@ -251,7 +256,13 @@ class ProblemStore:
             return conn.execute(select(problems.c.id).where(problems.c.id == problem_id)).first() is not None
 
     def list(self) -> list[ProblemInfo]:
-        cols = (problems.c.id, problems.c.sha256, problems.c.size, problems.c.task_json, problems.c.created_at)
+        cols = (
+            problems.c.id,
+            problems.c.sha256,
+            problems.c.size,
+            problems.c.task_json,
+            problems.c.created_at,
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(select(*cols).order_by(problems.c.id)).all()
         return [
@@ -274,7 +285,9 @@ class ProblemStore:
         root = self.settings.problem_cache / row.sha256
         if not root.is_dir():
             with self.engine.connect() as conn:
-                data = conn.execute(select(problems.c.archive).where(problems.c.id == problem_id)).scalar_one()
+                data = conn.execute(
+                    select(problems.c.archive).where(problems.c.id == problem_id)
+                ).scalar_one()
             root = self._unpacked(row.sha256, bytes(data))
         task = rebase(JudgeTask.model_validate_json(row.task_json), root)
         with self._lock:

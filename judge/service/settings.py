@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,7 +28,9 @@ def default_db_url() -> str:
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CPELO_SERVICE_", extra="ignore")
 
-    db: str = Field(default_factory=default_db_url, description="SQLAlchemy URL (sqlite:/// or postgresql://)")
+    db: str = Field(
+        default_factory=default_db_url, description="SQLAlchemy URL (sqlite:/// or postgresql://)"
+    )
     problem_cache: Path = Field(
         default_factory=lambda: _cache_home() / "service-problems",
         description="where packages are unpacked for judging (one directory per package digest)",
@@ -44,6 +47,8 @@ class ServiceSettings(BaseSettings):
     idle_poll_s: float = Field(0.5, gt=0, description="longest pause of an idle worker")
     sync_wait_cap_s: float = Field(30.0, gt=0, description="longest wait of POST /v1/judge")
     default_rate_per_minute: int = Field(600, gt=0, description="requests per minute of a new token")
+    executor: Literal["local", "ray"] = Field("local", description="where a worker judges: here, or on Ray")
+    ray_address: str | None = Field(None, description="executor ray: the cluster (None: Ray's default)")
 
     @property
     def max_request_bytes(self) -> int:

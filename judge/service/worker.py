@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from judge.errors import JudgeError
+from judge.executors import Executor, make_executor
 from judge.judge import Judge
 from judge.service.db import make_engine, require_schema
 from judge.service.problems import ProblemStore
@@ -43,8 +44,15 @@ def _judge_error(message: str, language: str) -> JudgeResult:
 
 
 class Worker:
-    def __init__(self, settings: ServiceSettings, engine: Engine, judge: Judge | None = None) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        engine: Engine,
+        judge: Judge | None = None,
+        executor: Executor | None = None,
+    ) -> None:
         self.settings = settings
+        self.executor = executor  # None: judge here, in this process (see judge.executors for Ray)
         self.queue = JobQueue(engine, max_attempts=settings.max_attempts)
         self.store = ProblemStore(engine, settings)
         self.judge = judge or Judge()
@@ -99,6 +107,8 @@ class Worker:
     def _judge(self, claim: Claim) -> JudgeResult:
         try:
             task = self.store.task(claim.problem_id)
+            if self.executor is not None:
+                return self.executor.judge(task, claim.source, claim.language, run_all=claim.run_all)
             return self.judge.judge(task, claim.source, claim.language, run_all=claim.run_all)
         except JudgeError as exc:
             return _judge_error(str(exc), claim.language)
@@ -120,6 +130,7 @@ class Worker:
 def run_worker(settings: ServiceSettings, parent_pid: int | None = None) -> int:
     """A worker process's main: judge until SIGTERM/SIGINT (finishing the job in hand)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -129,9 +140,16 @@ def run_worker(settings: ServiceSettings, parent_pid: int | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     engine = make_engine(settings.db)
     require_schema(engine)
-    worker = Worker(settings, engine)
+    executor = (
+        None
+        if settings.executor == "local"
+        else make_executor(settings.executor, ray_address=settings.ray_address)
+    )
+    worker = Worker(settings, engine, executor=executor)
     log.info("worker %s: started on %s", worker.name, engine.dialect.name)
     try:
         return worker.run(stop, parent_pid=parent_pid)
     finally:
         engine.dispose()
+        if executor is not None:
+            executor.close()

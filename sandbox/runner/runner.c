@@ -7,11 +7,12 @@
  *
  * Process layout:
  *   runner (host pid ns, a private mount ns where it builds the sandbox's root)
- *     `- init  (pid 1 of fresh pid/net/ipc/uts/mount namespaces; root; mounts /proc, pivot_root, lo up)
- *          `- program (joins the run's cgroup, rlimits, unprivileged uid, no_new_privs, seccomp, execve)
- * When the program ends, init exits, and the kernel kills every process left in the pid namespace: the
- * run's processes cannot outlive it. The cgroup (v1: memory, pids, cpuacct; v2 where the host delegates
- * controllers) limits memory and pids and measures CPU time and peak memory of the whole tree.
+ *     `- program: pid 1 of fresh pid/mount/ipc/uts namespaces and of a network namespace with only a
+ *        loopback; before execve it mounts /proc, pivots into the root, joins the run's cgroup, sets
+ *        rlimits, drops to an unprivileged uid, sets no_new_privs and a seccomp filter.
+ * When the program ends, the kernel kills every process left in its pid namespace before the runner
+ * reaps it: the run's processes cannot outlive it. The cgroup (v1: memory, pids, cpuacct; v2 where the
+ * host delegates controllers) limits memory and pids and measures CPU time and peak memory of the tree.
  *
  * Writable storage: the work dir and /tmp are two directories of one tmpfs of --disk bytes, so writes
  * there never reach the host disk. The work dir's existing entries are bind-mounted into it; entries
@@ -454,7 +455,7 @@ static const char *const ETC_ENTRIES[] = {
 static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth);
 
 /* Builds the sandbox's root at O.root_mnt and the writable tmpfs at O.scratch_mnt. Runs in the runner's
- * private mount namespace, so the host never sees these mounts; the init child inherits a copy. */
+ * private mount namespace, so the host never sees these mounts; the program inherits a copy. */
 static void build_root(void) {
     const char *R = O.root_mnt, *S = O.scratch_mnt;
     char path[4096], opts[128];
@@ -763,7 +764,7 @@ static int shared_netns(const char *path) {
     return fd;
 }
 
-/* ---------------------------------------------------------------- the program and its init */
+/* ---------------------------------------------------------------- the program */
 
 static void set_rlimit(int res, long long v) {
     struct rlimit rl = {(rlim_t)v, (rlim_t)v};
@@ -791,7 +792,7 @@ static void exec_program(struct cgroup *cg, int exec_fd) {
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_MEMLOCK, 0);
     set_rlimit(RLIMIT_MSGQUEUE, 0);
-    /* Raw syscalls: libc's wrappers would try to coordinate threads through memory shared with init. */
+    /* Raw syscalls: nothing of libc's thread bookkeeping is needed in a single-threaded child. */
     if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, O.gid, O.gid, O.gid) ||
         syscall(SYS_setresuid, O.uid, O.uid, O.uid)) {
         int e = errno;
@@ -906,7 +907,7 @@ static void stream_init(struct stream *s, int in, int out, long long limit, cons
 int main(int argc, char **argv) {
     parse(argc, argv);
     signal(SIGPIPE, SIG_IGN);
-    /* If the judge dies, so does the runner, then init, then the whole pid namespace. */
+    /* If the judge dies, so does the runner, then the program and with it its whole pid namespace. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (geteuid() != 0)
         meta_error("unavailable", "the native sandbox runner needs root (uid %d): namespaces, cgroups and the "

@@ -28,8 +28,9 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 json_values = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers(-(10**12), 10**12)
-    | st.floats(allow_nan=True)
+    | st.integers()
+    | st.sampled_from([0, -1, 2**63, 10**400, -(10**400)])
+    | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=20),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)

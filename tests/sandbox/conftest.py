@@ -29,6 +29,10 @@ PROGRAMS = {
         "while(n>0){long k=n<65536?n:65536;ssize_t w=write(1,b,k);if(w<=0)return 1;n-=w;}return 0;}"
     ),
     "segv": "int main(void){volatile int*p=0;return *p;}",
+    "recurse": (
+        "#include <string.h>\nstatic int down(int n){volatile char f[65536];memset((char*)f,n,sizeof f);"
+        "return down(n+1)+f[1];}\nint main(void){return down(0);}"
+    ),
     "exit3": "int main(void){return 3;}",
 }
 

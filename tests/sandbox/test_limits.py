@@ -123,6 +123,21 @@ def test_nonzero_exit_and_signal(tmp_path: Path, bins: Path, config: SandboxConf
     assert r.status == Status.SIGNALED and r.signal == 11 and r.exit_code is None
 
 
+def test_process_limit(tmp_path: Path, config: SandboxConfig) -> None:
+    r = run(["/bin/sh", "-c", "ls | cat"], Limits(processes=1), workdir=tmp_path, config=config)
+    assert r.status == Status.NONZERO_EXIT and "process limit" in r.message
+    r = run(["/bin/sh", "-c", "ls | cat"], Limits(processes=3), workdir=tmp_path, config=config)
+    assert r.status == Status.OK
+
+
+def test_stack_limit(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
+    """A stack limit below the memory limit ends deep recursion with SIGSEGV, not MEMORY_LIMIT."""
+    limits = Limits(memory=256 * MiB, stack=8 * MiB)
+    r = run([f"{bins}/recurse"], limits, workdir=tmp_path, readonly_paths=[bins], config=config)
+    assert r.status == Status.SIGNALED and r.signal == 11
+    assert r.peak_memory < 64 * MiB
+
+
 def test_pipes_as_stdin_and_stdout(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()

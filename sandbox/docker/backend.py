@@ -1,0 +1,143 @@
+"""The docker backend's run: the native runner's arguments, sent to the container's agent with the run's
+stdio as file descriptors, and the runner's measurements interpreted exactly as the native backend does."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sandbox.config import SandboxConfig
+from sandbox.docker.agent import recv_message, send_message
+from sandbox.docker.container import RUN_TMPFS, registry
+from sandbox.docker.image import CGROUP_DIR, RUNNER
+from sandbox.errors import SandboxConfigError, SandboxUnavailable
+from sandbox.limits import Limits
+from sandbox.native import _result, _runner_args
+from sandbox.result import RunResult, Status
+from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
+
+# Where the runner keeps its mount points and shared network namespace inside the container.
+INNER_CACHE = Path(RUN_TMPFS) / "cpelo"
+_FD_SLOTS = {"--meta-fd": "@meta", "--out-fd": "@out", "--err-fd": "@err"}
+
+
+def shared_root(path: Path, config: SandboxConfig) -> Path | None:
+    """The shared path ``path`` lies under (it appears at the same path in the container), or None."""
+    real = Path(os.path.realpath(path))
+    for root in config.docker.shared_paths:
+        if real == root or real.is_relative_to(root):
+            return root
+    return None
+
+
+def _check_shared(paths: Sequence[Path], config: SandboxConfig) -> None:
+    for p in paths:
+        if shared_root(p, config) is None:
+            roots = ", ".join(str(r) for r in config.docker.shared_paths)
+            raise SandboxConfigError(
+                f"{p} is not under a path shared with the judge container ({roots}): add its parent to "
+                "SandboxConfig.docker.shared_paths"
+            )
+
+
+def inner_args(
+    argv: Sequence[str],
+    limits: Limits,
+    *,
+    workdir: Path,
+    env: Mapping[str, str] | None,
+    readonly_paths: Sequence[Path],
+    writable_paths: Sequence[Path],
+    config: SandboxConfig,
+    has_out: bool,
+    has_err: bool,
+) -> list[str]:
+    """The native runner's arguments for the container: its paths, with fd numbers left as slots the agent
+    fills in (the fds only get their numbers on the agent's side)."""
+    inner = config.model_copy(update={"cache_dir": INNER_CACHE, "cgroup_root": Path(CGROUP_DIR)})
+    args = _runner_args(
+        Path(RUNNER),
+        argv,
+        limits,
+        workdir,
+        env,
+        readonly_paths,
+        writable_paths,
+        inner,
+        INNER_CACHE / "mnt",
+        0,
+        0 if has_out else None,
+        0 if has_err else None,
+    )
+    for flag, slot in _FD_SLOTS.items():
+        i = args.index(flag)
+        if args[i + 1] != "-1":
+            args[i + 1] = slot
+    return args[1:]
+
+
+def run_docker(
+    argv: Sequence[str],
+    limits: Limits,
+    *,
+    workdir: Path,
+    stdin: StdinSpec,
+    stdout: StdoutSpec,
+    stderr: StdoutSpec,
+    env: Mapping[str, str] | None,
+    readonly_paths: Sequence[Path],
+    writable_paths: Sequence[Path],
+    config: SandboxConfig,
+) -> RunResult:
+    _check_shared([workdir, *readonly_paths, *writable_paths], config)
+    with contextlib.ExitStack() as stack:
+        fds = {"stdin": open_stdin(stdin, stack)}
+        out_fd = open_output(stdout, "stdout", stack)
+        err_fd = open_output(stderr, "stderr", stack)
+        if out_fd is not None:
+            fds["out"] = out_fd
+        if err_fd is not None:
+            fds["err"] = err_fd
+        args = inner_args(
+            argv,
+            limits,
+            workdir=workdir,
+            env=env,
+            readonly_paths=readonly_paths,
+            writable_paths=writable_paths,
+            config=config,
+            has_out=out_fd is not None,
+            has_err=err_fd is not None,
+        )
+        request = {"op": "run", "slots": list(fds), "args": args}
+        reply = _ask(request, list(fds.values()), config)
+    if "error" in reply:
+        return RunResult(status=Status.SANDBOX_ERROR, message=f"judge container agent: {reply['error']}")
+    return _result(str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv)
+
+
+def _ask(request: Mapping[str, Any], fds: list[int], config: SandboxConfig) -> dict[str, Any]:
+    # A container that died between runs (its agent gone) is replaced once; a run is never retried after
+    # the agent took it, since the program may have had effects.
+    for attempt in (1, 2):
+        container = registry().get(config)
+        try:
+            conn = container.connect()
+        except OSError as exc:
+            if attempt == 2:
+                raise SandboxUnavailable(
+                    f"judge container {container.name} does not answer on {container.socket_path}: {exc}"
+                ) from exc
+            continue
+        with conn:
+            try:
+                send_message(conn, request, fds)
+                reply, _ = recv_message(conn)
+            except (OSError, EOFError, ValueError) as exc:
+                container.alive = False
+                return {"error": f"lost the agent of {container.name} during the run: {exc}"}
+        return reply
+    raise AssertionError("unreachable")

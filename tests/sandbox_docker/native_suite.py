@@ -1,0 +1,23 @@
+"""Loading the native backend's test modules to run their tests and reuse their data here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+NATIVE_TESTS = Path(__file__).resolve().parents[1] / "sandbox"
+
+
+def load_native(name: str) -> ModuleType:
+    """A module of ``tests/sandbox``, loaded once under a private name (their basenames are taken)."""
+    key = f"_native_sandbox_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, NATIVE_TESTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    spec.loader.exec_module(module)
+    return module
