@@ -129,12 +129,14 @@ def measure(db: str, env: dict[str, str], workers: int, burst: int, seconds: flo
         count = max(20, int(rate * seconds))
         times = wait_done(db, asyncio.run(run(count, rate)))
         latency = [f - c for c, _, f in times]
+        waits = [s - c for c, s, _ in times]
         return {
             "throughput": throughput,
             "rate": rate,
             "count": count,
             "p50": statistics.median(latency),
             "p99": percentile(latency, 0.99),
+            "wait50": statistics.median(waits),
         }
     finally:
         server.stop()
@@ -170,7 +172,7 @@ def main() -> None:
             f"{backend:<10} saturation {figures['throughput']:7.1f} submissions/s "
             f"(x{figures['throughput'] / base:.2f} of baseline); sustained {figures['rate']:.1f}/s "
             f"({figures['count']:.0f} submissions): latency p50 {figures['p50'] * 1000:.0f} ms, "
-            f"p99 {figures['p99'] * 1000:.0f} ms"
+            f"p99 {figures['p99'] * 1000:.0f} ms (p50 wait for a worker {figures['wait50'] * 1000:.0f} ms)"
         )
 
 

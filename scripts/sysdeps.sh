@@ -12,7 +12,7 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # judge service tests
 [ -f /usr/include/linux/seccomp.h ] || need+=(libc6-dev)  # the sandbox runner is built with gcc
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)  # tests/report render the HTML report headless
+command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)  # tests/report render the HTML report
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "cpelo: missing system packages; run as root: apt-get install -y ${need[*]}" >&2

@@ -263,9 +263,8 @@ def _method(report: Report) -> str:
             if len(set(c.texts)) == 1:
                 body = f"<p>{_e(c.texts[0])}</p>"
             else:
-                body = "".join(
-                    f"<p><b>{_e(e.label)}</b>: {_e(t)}</p>" for e, t in zip(report.entries, c.texts, strict=True)
-                )
+                pairs = zip(report.entries, c.texts, strict=True)
+                body = "".join(f"<p><b>{_e(e.label)}</b>: {_e(t)}</p>" for e, t in pairs)
             cls = ' class="differs"' if c.differs else ""
             rows.append(f"<div{cls}><dt>{_e(c.aspect)}{tag}</dt><dd>{body}</dd></div>")
     return f'<dl class="method">{"".join(rows)}</dl>'

@@ -31,8 +31,9 @@ def md_cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]], text_cols: int = 1) -> str:
-    align = ["---" if i < text_cols else "---:" for i in range(len(headers))]
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]], left: Sequence[int] = (0,)) -> str:
+    """A GFM table; columns in `left` align left (text), the others right (numbers)."""
+    align = ["---" if i in left else "---:" for i in range(len(headers))]
     lines = [
         "| " + " | ".join(md_cell(h) for h in headers) + " |",
         "| " + " | ".join(align) + " |",
@@ -73,7 +74,7 @@ def _leaderboard(report: Report) -> list[str]:
     out = [
         "## Leaderboard",
         "",
-        md_table(["#", "model", "rating", f"{level:.0%} CI", "statistical ties"], rows, text_cols=2),
+        md_table(["#", "model", "rating", f"{level:.0%} CI", "statistical ties"], rows, left=(1, 4)),
         "",
         "Models whose confidence intervals overlap are marked as statistical ties: their order is not "
         "established by these contests.",
@@ -102,7 +103,9 @@ def _contest_table(entry: Entry) -> list[str]:
     ]
     out = [
         md_table(
-            ["contest", "rules", "rank / participants", "performance", "solved", "points or penalty"], rows, 2
+            ["contest", "rules", "rank / participants", "performance", "solved", "points or penalty"],
+            rows,
+            left=(0, 1),
         ),
         "",
     ]
@@ -127,17 +130,19 @@ def _problem_table(c: ContestOut) -> list[str]:
             *(f"{p.pass_at_k[k]:.2f}" if k in p.pass_at_k else "—" for k in keys),
         ]
         rows.append(row)
-    return [f"#### {c.name}: problems", "", md_table(headers, rows, 1), ""]
+    left = (0, headers.index("attempts"))
+    return [f"#### {c.name}: problems", "", md_table(headers, rows, left), ""]
 
 
 def _method(report: Report) -> list[str]:
     if not report.several:
         rows = [[m.aspect, m.text] for m in method_rows(report.entries[0].results)]
-        return [md_table(["", ""], rows, 2), ""]
+        return [md_table(["", ""], rows, left=(0, 1)), ""]
     rows = [
         [m.aspect + (" (differs)" if m.differs else ""), *m.texts] for m in method_comparison(report.entries)
     ]
-    return [md_table(["", *(e.label for e in report.entries)], rows, 1 + len(report.entries)), ""]
+    headers = ["", *(e.label for e in report.entries)]
+    return [md_table(headers, rows, left=range(len(headers))), ""]
 
 
 def render_markdown(report: Report, plots: Sequence[Plot], stem: str) -> str:

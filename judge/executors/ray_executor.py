@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import tempfile
 import threading
 from collections import Counter, OrderedDict
@@ -382,9 +383,16 @@ def _connect(ray: Any, address: str | None) -> bool:
     if ray.is_initialized():
         return False
     quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+    # ray.init makes SIGTERM exit the process at once; a caller that handles SIGTERM itself (a service
+    # worker finishes the job in hand first) keeps its handler.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main else None
     try:
         ray.init(address=address, **quiet)
     except (ConnectionError, ValueError, RuntimeError) as exc:
         where = address or os.environ.get("RAY_ADDRESS") or "a local instance"
         raise ExecutorError(f"executor ray: cannot connect to the Ray cluster at {where}: {exc}") from exc
+    finally:
+        if callable(previous):
+            signal.signal(signal.SIGTERM, previous)
     return True

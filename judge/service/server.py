@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from multiprocessing.process import BaseProcess
 
@@ -70,6 +71,9 @@ def serve(
     app = create_app(settings, engine=engine, loader=loader, migrate_db=False)
     pool = WorkerPool(settings, workers)
     pool.start()
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found: make that
+    # one harmless, so the workers are stopped below rather than orphaned.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
     finally:

@@ -24,8 +24,15 @@ INNER_CACHE = Path(RUN_TMPFS) / "cpelo"
 _FD_SLOTS = {"--meta-fd": "@meta", "--out-fd": "@out", "--err-fd": "@err"}
 
 
+# Top-level directories of the image that a host directory must not shadow, and host mounts never shared.
+_IMAGE_DIRS = frozenset(
+    {"usr", "lib", "lib32", "lib64", "libx32", "bin", "sbin", "etc", "opt", "var", "cpelo"}
+)
+_NEVER = frozenset({"proc", "sys", "dev", "run", "boot"})
+
+
 def shared_root(path: Path, config: SandboxConfig) -> Path | None:
-    """The shared path ``path`` lies under (it appears at the same path in the container), or None."""
+    """The configured shared path ``path`` lies under (same path in the container), or None."""
     real = Path(os.path.realpath(path))
     for root in config.docker.shared_paths:
         if real == root or real.is_relative_to(root):
@@ -33,14 +40,34 @@ def shared_root(path: Path, config: SandboxConfig) -> Path | None:
     return None
 
 
-def _check_shared(paths: Sequence[Path], config: SandboxConfig) -> None:
-    for p in paths:
-        if shared_root(p, config) is None:
-            roots = ", ".join(str(r) for r in config.docker.shared_paths)
+def extra_root(path: Path) -> Path:
+    """The host dir to mount so that ``path`` appears at its own path in the container: its top-level
+    directory, or, under a directory the image has itself (/var, /opt...), the path's own directory."""
+    real = Path(os.path.realpath(path))
+    if len(real.parts) < 2 or real.parts[1] in _NEVER:
+        raise SandboxConfigError(f"{path} cannot be shared with the judge container (a host system path)")
+    if real.parts[1] in _IMAGE_DIRS:
+        own = real if real.is_dir() else real.parent
+        if len(own.parts) < 4:
             raise SandboxConfigError(
-                f"{p} is not under a path shared with the judge container ({roots}): add its parent to "
+                f"{path} would shadow {own} of the judge image: move it below a deeper directory or under "
                 "SandboxConfig.docker.shared_paths"
             )
+        return own
+    return Path("/", real.parts[1])
+
+
+def extra_roots(
+    workdir: Path, readonly_paths: Sequence[Path], writable_paths: Sequence[Path], config: SandboxConfig
+) -> dict[Path, bool]:
+    """Host dirs outside the shared paths that the run needs mounted (value: writable)."""
+    needed: dict[Path, bool] = {}
+    wanted = [(workdir, True), *((p, False) for p in readonly_paths), *((p, True) for p in writable_paths)]
+    for path, writable in wanted:
+        if shared_root(path, config) is None:
+            root = extra_root(path)
+            needed[root] = needed.get(root, False) or writable
+    return needed
 
 
 def inner_args(
@@ -92,7 +119,7 @@ def run_docker(
     writable_paths: Sequence[Path],
     config: SandboxConfig,
 ) -> RunResult:
-    _check_shared([workdir, *readonly_paths, *writable_paths], config)
+    roots = extra_roots(workdir, readonly_paths, writable_paths, config)
     with contextlib.ExitStack() as stack:
         fds = {"stdin": open_stdin(stdin, stack)}
         out_fd = open_output(stdout, "stdout", stack)
@@ -113,17 +140,19 @@ def run_docker(
             has_err=err_fd is not None,
         )
         request = {"op": "run", "slots": list(fds), "args": args}
-        reply = _ask(request, list(fds.values()), config)
+        reply = _ask(request, list(fds.values()), config, roots)
     if "error" in reply:
         return RunResult(status=Status.SANDBOX_ERROR, message=f"judge container agent: {reply['error']}")
     return _result(str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv)
 
 
-def _ask(request: Mapping[str, Any], fds: list[int], config: SandboxConfig) -> dict[str, Any]:
+def _ask(
+    request: Mapping[str, Any], fds: list[int], config: SandboxConfig, roots: dict[Path, bool]
+) -> dict[str, Any]:
     # A container that died between runs (its agent gone) is replaced once; a run is never retried after
     # the agent took it, since the program may have had effects.
     for attempt in (1, 2):
-        container = registry().get(config)
+        container = registry().get(config, roots)
         try:
             conn = container.connect()
         except OSError as exc:

@@ -833,6 +833,17 @@ static void bring_up_lo(void) {
  * are ignored, so abort() ends in SIGSEGV. Faults, seccomp and the runner's SIGKILL work as usual.
  * A separate init process would keep those rules normal but costs two more trips through the scheduler
  * per run (measured 1.2-1.7 ms median on a loaded 2-core machine). */
+/* Makes the prepared root the root. Docker's default seccomp profile refuses pivot_root even with
+ * CAP_SYS_ADMIN (the docker backend runs this runner in a container): there the root is moved over / and
+ * chrooted into instead, as runc does without pivot_root. The same for the program, which can neither
+ * chroot nor mount (seccomp) and holds no directory outside. */
+static int enter_root(void) {
+    if (chdir(O.root_mnt)) return -1;
+    if (!syscall(SYS_pivot_root, ".", ".")) return umount2(".", MNT_DETACH) || chdir("/") ? -1 : 0;
+    if (errno != EPERM) return -1;
+    return mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/") ? -1 : 0;
+}
+
 static void child_main(struct cgroup *cg, int exec_fd) {
     char proc[4096];
     snprintf(proc, sizeof proc, "%s/proc", O.root_mnt);
@@ -844,8 +855,7 @@ static void child_main(struct cgroup *cg, int exec_fd) {
         close(O.netns_fd);
     } else if (!e) bring_up_lo();
     if (!e) sethostname("sandbox", 7);
-    if (!e && (chdir(O.root_mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/")))
-        e = errno;
+    if (!e && enter_root()) e = errno;
     if (e) {
         (void)!write(exec_fd, &e, sizeof e);
         _exit(125);

@@ -109,7 +109,7 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"ray head: port {port} not open after {START_TIMEOUT_S:.0f} s")
 
 
-def start(root: Path) -> Cluster:
+def start(root: Path) -> tuple[Cluster, list[subprocess.Popen[bytes]]]:
     """Start a head and a second node; returns once the head accepts connections."""
     # Ray's unix sockets live under its temp dir, whose path must stay short (108 bytes).
     temp = Path(tempfile.mkdtemp(prefix="cpray-", dir="/tmp"))
@@ -117,7 +117,7 @@ def start(root: Path) -> Cluster:
     head_cache, node_cache = root / "head" / "compile", root / "node2" / "compile"
     head = _spawn(
         ["--head", f"--port={port}", "--include-dashboard=false", "--disable-usage-stats",
-         f"--ray-client-server-port={free_port()}", f"--temp-dir={temp / 'head'}"],
+         f"--temp-dir={temp / 'head'}"],
         head_cache, root / "head.log",
     )  # fmt: skip
     try:
@@ -128,7 +128,8 @@ def start(root: Path) -> Cluster:
     except BaseException:
         stop_groups([head.pid])
         raise
-    return Cluster(f"127.0.0.1:{port}", root, [head.pid, node.pid], [head_cache, node_cache], temp)
+    cluster = Cluster(f"127.0.0.1:{port}", root, [head.pid, node.pid], [head_cache, node_cache], temp)
+    return cluster, [head, node]
 
 
 def _members(pgids: list[int]) -> list[int]:
@@ -173,17 +174,27 @@ def _locked(path: Path) -> Iterator[None]:
 def shared_cluster(base: Path) -> Iterator[Cluster]:
     """The cluster of this test run (started by the first user, stopped by the last)."""
     state, lock = base / "ray-cluster.json", base / "ray-cluster.lock"
+    procs: list[subprocess.Popen[bytes]] = []  # the nodes, when this process started them
     with _locked(lock):
         data = json.loads(state.read_text()) if state.is_file() else None
         if data is None or not _members(data["cluster"]["pgids"]):
             root = base / f"ray-cluster-{os.getpid()}"
             root.mkdir(parents=True, exist_ok=True)
-            data = {"cluster": start(root).to_json(), "users": 0}
+            cluster, procs = start(root)
+            data = {"cluster": cluster.to_json(), "users": 0}
         data["users"] += 1
         state.write_text(json.dumps(data))
     try:
         yield Cluster.from_json(data["cluster"])
     finally:
+        # The starter leaves last, so that it reaps its `ray start` processes (this machine's init
+        # does not reap orphans: they would stay zombies).
+        deadline = time.monotonic() + 900
+        while procs and time.monotonic() < deadline:
+            with _locked(lock):
+                if json.loads(state.read_text())["users"] <= 1:
+                    break
+            time.sleep(0.5)
         with _locked(lock):
             data = json.loads(state.read_text())
             data["users"] -= 1
@@ -193,3 +204,6 @@ def shared_cluster(base: Path) -> Iterator[Cluster]:
                 state.unlink()
             else:
                 state.write_text(json.dumps(data))
+        for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)

@@ -22,7 +22,7 @@ from contests.results import Results
 
 CPELO = [sys.executable, "-c", "from contests.cli import main; main()"]
 CHROMIUM = chromium_binary()
-DEMOS = (("1600", "1"), ("2000", "3"))  # (rating of the demo contestant, samples per problem)
+DEMOS = (("1600", "1"), ("2000", "2"))  # (rating of the demo contestant, samples per problem)
 DemoReport = tuple[Path, Path, str]  # the HTML file, the Markdown file, the --json output
 
 
@@ -57,7 +57,9 @@ def demo_report(demo_results: list[Path], tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
-def test_cpelo_report_on_demo_results(tmp_path: Path, demo_results: list[Path], demo_report: DemoReport) -> None:
+def test_cpelo_report_on_demo_results(
+    tmp_path: Path, demo_results: list[Path], demo_report: DemoReport
+) -> None:
     # One test, so that under xdist the demo runs are judged once, not once per worker.
     html, md, printed = demo_report
     results: list[Results] = [load_results(p) for p in demo_results]
@@ -78,7 +80,8 @@ def test_cpelo_report_on_demo_results(tmp_path: Path, demo_results: list[Path], 
         assert [p[1] for p in problems[1:]] == [str(p.rating) for p in c.problems]
 
     assert CHROMIUM is not None
-    for width, mobile, name in ((1280, False, "report-screenshot.png"), (390, True, "report-screenshot-phone.png")):
+    screens = ((1280, False, "report-screenshot.png"), (390, True, "report-screenshot-phone.png"))
+    for width, mobile, name in screens:
         with Browser(CHROMIUM, tmp_path / f"profile-{width}") as browser:
             browser.viewport(width, 900, mobile)
             browser.open(html.as_uri())

@@ -111,3 +111,21 @@ def test_single_model_markdown_has_no_leaderboard(tmp_path: Path, results_files:
     r: Results = load_results(results_files[0])
     assert method["Samples per problem"].startswith(f"{r.samples} ")
     assert method["Estimator"].startswith(r.estimator)
+
+
+def test_unbounded_and_difficulty_rated_contests(tmp_path: Path, results_files: list[Path]) -> None:
+    r = load_results(results_files[0])
+    first = r.contests[0].model_copy(update={"rank": 1, "performance": None})
+    second = r.contests[1].model_copy(
+        update={"rated_by": "difficulty", "rank": None, "participants": None, "synthetic_standings": None}
+    )
+    r = r.model_copy(update={"contests": [first, second], "rating": None, "ci": [2900.0, None]})
+    path = tmp_path / "edge.json"
+    path.write_text(r.model_dump_json())
+    md = tmp_path / "edge.md"
+    write_report(build_report([path]), md=md)
+    text = md.read_text()
+    rows = table_after(text, f"## {r.agent}: contests")[1:]
+    expected = [("1 / 9,000", "unbounded"), ("—", "1700 (orders: 1420–1580)")]
+    assert [(row[2], row[3]) for row in rows] == expected
+    assert f"- **{r.agent}: unbounded** (95% CI 2900 – +∞)" in text

@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from native_suite import load_module, load_native
 
 from sandbox import SandboxConfig
-from native_suite import load_native
 from sandbox.docker.engine import engine_available
 
 _native_conftest = load_native("conftest")
 bins = _native_conftest.bins  # the same helper programs as the native conformance tests
+make_task = load_module(Path(__file__).resolve().parents[1] / "judge" / "conftest.py").make_task
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

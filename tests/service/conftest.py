@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from service_fixtures import Postgres, Server, pg_bin, postgres_server
 
-from judge.service.auth import create_token
-from judge.service.db import make_engine, migrate
-
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
@@ -49,14 +46,6 @@ def service_env(tmp_path: Path, compile_cache: Path) -> dict[str, str]:
     env["CPELO_SERVICE_POLL_S"] = "0.02"
     env["CPELO_SERVICE_IDLE_POLL_S"] = "0.2"
     return env
-
-
-def new_token(db: str, rate: int = 1_000_000) -> str:
-    engine = make_engine(db)
-    migrate(engine)
-    token = create_token(engine, "tests", rate)
-    engine.dispose()
-    return token
 
 
 @pytest.fixture

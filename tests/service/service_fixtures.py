@@ -66,6 +66,18 @@ def zip_bytes(files: dict[str, bytes], prefix: str = "") -> bytes:
     return buf.getvalue()
 
 
+def new_token(db: str, rate: int = 1_000_000) -> str:
+    """A token on ``db`` (migrated first), as `cpelo serve token create` makes one."""
+    from judge.service.auth import create_token
+    from judge.service.db import make_engine, migrate
+
+    engine = make_engine(db)
+    migrate(engine)
+    token = create_token(engine, "tests", rate)
+    engine.dispose()
+    return token
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------------
 
 

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import new_token
 from fastapi.testclient import TestClient
-from service_fixtures import AB_CPP, problem_files, zip_bytes
+from service_fixtures import AB_CPP, new_token, problem_files, zip_bytes
 
 from contests.cli.serve_cmd import load_package
 from judge.service.app import create_app
@@ -124,3 +123,24 @@ def test_problem_uploads(api: tuple[TestClient, dict[str, str]]) -> None:
     assert client.get("/v1/problems/other", headers=auth).status_code == 404
     assert client.get("/v1/submissions/not-an-id", headers=auth).status_code == 422
     assert client.get("/v1/submissions/" + "0" * 32, headers=auth).status_code == 404
+
+
+def test_the_service_does_not_import_contests() -> None:
+    """DESIGN.md layering: contests -> judge; the package loader is handed in by the CLI."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, judge.service.app, judge.service.server, judge.service.worker; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'contests'))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_database_urls() -> None:
+    from judge.service.db import normalize_url
+
+    assert normalize_url("postgresql://u@h:5/d") == "postgresql+psycopg://u@h:5/d"
+    assert normalize_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"

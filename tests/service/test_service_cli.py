@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 from click.testing import CliRunner
-from service_fixtures import AB_CPP, CPELO, Server, problem_files, zip_bytes
+from service_fixtures import AB_CPP, CPELO, Server, new_token, problem_files, zip_bytes
 from sqlalchemy import select
 
 from contests.cli import cli
@@ -40,7 +40,6 @@ def test_bad_database_url_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_a_separate_worker_process_judges_for_a_server_without_workers(
     db_url: str, servers: Callable[..., Server], service_env: dict[str, str]
 ) -> None:
-    from conftest import new_token
 
     token = new_token(db_url)
     server = servers(db_url, workers=0)

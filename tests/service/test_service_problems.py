@@ -134,3 +134,31 @@ def test_a_package_the_loader_refuses_is_not_stored(tmp_path: Path) -> None:
     assert not store.exists("nolimit")
     with pytest.raises(PackageRejected, match=r"task\.json"):
         ProblemStore(engine, settings).add("judge-native", zip_bytes(problem_files()))
+
+
+@pytest.mark.parametrize("index", ["B", "D"])  # B: testlib checker; D: testlib interactor
+def test_bundled_packages_with_checker_or_interactor_are_judged_from_another_hosts_copy(
+    tmp_path: Path, index: str, compile_cache: Path
+) -> None:
+    from judge.judge import Judge
+    from judge.service.queue import JobQueue
+    from judge.service.worker import Worker
+    from judge.settings import JudgeSettings
+
+    root = Path(__file__).resolve().parents[2] / "contests" / "bundled" / "cpelo-round-1" / "problems" / index
+    files = {str(f.relative_to(root)): f.read_bytes() for f in root.rglob("*") if f.is_file()}
+    settings = _settings(tmp_path)
+    engine = make_engine(settings.db)
+    migrate(engine)
+    info = ProblemStore(engine, settings, load_package).add(index, zip_bytes(files))
+    assert (info.checker, info.interactive) == (("testlib", False) if index == "B" else ("tokens", True))
+    queue = JobQueue(engine)
+    elsewhere = settings.model_copy(update={"problem_cache": tmp_path / "elsewhere"})
+    worker = Worker(elsewhere, engine, Judge(JudgeSettings(compile_cache=compile_cache)))
+    for verdict_dir, expected in (("accepted", "OK"), ("wrong_answer", "WRONG_ANSWER")):
+        source = next(f for f in sorted((root / "solutions" / verdict_dir).iterdir()) if f.suffix == ".cpp")
+        job = queue.enqueue(problem_id=index, language="cpp17", source=source.read_text())
+        claim = queue.claim("test", lease_s=60)
+        assert claim is not None and worker.process(claim)
+        row = queue.get(job)
+        assert row is not None and row.verdict == expected, row.result_json

@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx
-from conftest import new_token
-from service_fixtures import AB_CPP, FORK_BOMB_C, SPIN_CPP, Server, problem_files, zip_bytes
+from service_fixtures import AB_CPP, FORK_BOMB_C, SPIN_CPP, Server, new_token, problem_files, zip_bytes
 from sqlalchemy import Engine, func, select
 
 from judge.service.db import jobs, make_engine
