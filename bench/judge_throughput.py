@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,13 +178,13 @@ def main() -> int:
         for key, lang, dmoj_lang in (("cpp", "cpp17", "CPP17"), ("py", "python3", "PY3")):
             source = sources[key]
             assert judge.judge(task_big, source, lang).verdict is Verdict.OK  # compiles into the cache
-            t_big = timed(lambda s=source, lg=lang: judge.judge(task_big, s, lg), args.repeat)
-            t_small = timed(lambda s=source, lg=lang: judge.judge(task_small, s, lg), args.repeat)
+            t_big = timed(partial(judge.judge, task_big, source, lang), args.repeat)
+            t_small = timed(partial(judge.judge, task_small, source, lang), args.repeat)
             ours = (args.tests - 2) / max(1e-9, t_big - t_small)
             theirs_text, ratio = "absent", ""
             if dmoj is not None:
-                d_big = timed(lambda s=source, dl=dmoj_lang: dmoj.submit("ab100", dl, s), args.repeat)
-                d_small = timed(lambda s=source, dl=dmoj_lang: dmoj.submit("ab2", dl, s), args.repeat)
+                d_big = timed(partial(dmoj.submit, "ab100", dmoj_lang, source), args.repeat)
+                d_small = timed(partial(dmoj.submit, "ab2", dmoj_lang, source), args.repeat)
                 theirs = (args.tests - 2) / max(1e-9, d_big - d_small)
                 theirs_text, ratio = f"{theirs:13.1f}", f"{ours / theirs:6.2f}x"
             print(f"{lang:<10} {ours:14.1f} {theirs_text:>13} {ratio:>7}")

@@ -126,6 +126,7 @@ def to_judge_task(
         if data_dir is None:
             data_dir = Path(tempfile.mkdtemp(prefix=f"cpelo-{_safe(problem.id)}-"))
         data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.chmod(0o755)  # sandboxed checkers run as another user and read the tests
         source = data_dir / source.name
         source.write_text(checker.source_text, encoding="utf-8")
     elif source is not None and not source.is_absolute() and problem.root is not None:
@@ -176,6 +177,7 @@ def _files(test: Test, index: int, data_dir: Path | None, problem_id: str) -> tu
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix=f"cpelo-{_safe(problem_id)}-"))
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o755)  # sandboxed checkers run as another user and read the tests
     inp = test.input or data_dir / f"{index:03d}.in"
     ans = test.answer or data_dir / f"{index:03d}.ans"
     if test.input is None:

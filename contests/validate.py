@@ -138,24 +138,40 @@ def validate(
         return report
     report.problems = len(problems)
     judge = _judge() if judge_solutions else None
-    for problem in problems:
-        label = problem.index or problem.id
-        report.tests += len(problem.tests.all())
-        _check_tests(problem, label, report)
-        if judge is None:
-            continue
-        if not _check_programs(problem, label, report, judge):
-            continue
-        if problem.time_limit is None and problem.derived_time_limit is None:
-            try:
-                problem = derive_time_limit(problem, judge=judge, jobs=jobs)
-            except ContestError as exc:
-                report.findings.append(Finding(problem=label, severity="error", message=str(exc)))
-                continue
-            assert problem.derived_time_limit is not None
-            report.derived_time_limits[label] = float(problem.derived_time_limit.time_limit)
-        _check_solutions(problem, label, report, judge, jobs, on_progress)
+    with tempfile.TemporaryDirectory(prefix="cpelo-validate-") as scratch:
+        Path(scratch).chmod(0o755)  # sandboxed checkers (another uid) read tests materialized here
+        for position, problem in enumerate(problems):
+            _validate_problem(
+                problem, report, judge, Path(scratch) / str(position), jobs=jobs, on_progress=on_progress
+            )
     return report
+
+
+def _validate_problem(
+    problem: Problem,
+    report: ValidationReport,
+    judge: Judge | None,
+    scratch: Path,
+    *,
+    jobs: int | None,
+    on_progress: Progress | None,
+) -> None:
+    label = problem.index or problem.id
+    report.tests += len(problem.tests.all())
+    _check_tests(problem, label, report)
+    if judge is None:
+        return
+    if not _check_programs(problem, label, report, judge, scratch / "programs"):
+        return
+    if problem.time_limit is None and problem.derived_time_limit is None:
+        try:
+            problem = derive_time_limit(problem, judge=judge, jobs=jobs)
+        except ContestError as exc:
+            report.findings.append(Finding(problem=label, severity="error", message=str(exc)))
+            return
+        assert problem.derived_time_limit is not None
+        report.derived_time_limits[label] = float(problem.derived_time_limit.time_limit)
+    _check_solutions(problem, label, report, judge, jobs, on_progress, scratch / "solutions")
 
 
 def _judge() -> Judge:
@@ -193,10 +209,12 @@ def _check_tests(problem: Problem, label: str, report: ValidationReport) -> None
         report.findings.append(Finding(problem=label, severity="warning", message=note))
 
 
-def _check_programs(problem: Problem, label: str, report: ValidationReport, judge: Judge) -> bool:
+def _check_programs(
+    problem: Problem, label: str, report: ValidationReport, judge: Judge, scratch: Path
+) -> bool:
     """Compile the checker and the interactor; False when one does not."""
-
-    task = to_judge_task(problem, time_limit=problem.time_limit or 1.0, data_dir=Path(tempfile.mkdtemp()))
+    scratch.mkdir(parents=True, exist_ok=True)
+    task = to_judge_task(problem, time_limit=problem.time_limit or 1.0, data_dir=scratch)
     ok = True
     programs = []
     if task.checker.source is not None:
@@ -206,7 +224,7 @@ def _check_programs(problem: Problem, label: str, report: ValidationReport, judg
         programs.append(("interactor", i.source, i.language, i.include_dirs))
     for what, source, language, include in programs:
         try:
-            with tempfile.TemporaryDirectory(prefix="cpelo-validate-") as work:
+            with tempfile.TemporaryDirectory(prefix="cpelo-validate-", dir=scratch.parent) as work:
                 build_program(
                     source,
                     language,
@@ -253,6 +271,7 @@ def _check_solutions(
     judge: Judge,
     jobs: int | None,
     on_progress: Progress | None,
+    scratch: Path,
 ) -> None:
     runnable: list[Solution] = []
     for solution in problem.solutions:
@@ -272,8 +291,7 @@ def _check_solutions(
             runnable.append(solution)
     if not runnable:
         return
-    data_dir = Path(tempfile.mkdtemp(prefix="cpelo-validate-"))
-    task = to_judge_task(problem, data_dir=data_dir)
+    task = to_judge_task(problem, data_dir=scratch)
     margin = tle_margin(problem)
     slow_task = task.model_copy(update={"time_limit": margin}) if margin is not None else task
     submissions = []
@@ -287,13 +305,14 @@ def _check_solutions(
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
     results = judge_many(submissions, jobs=jobs, settings=judge.settings, on_result=progress)
-    for solution, result in zip(runnable, results, strict=True):
+    for solution, submission, result in zip(runnable, submissions, results, strict=True):
         verdict = str(result.verdict)
         consistent = verdict in CONSISTENT[solution.expected]
         note = ""
-        if verdict == "IDLENESS_LIMIT_EXCEEDED" and result.time_s < task.time_limit:
+        limit = submission.task.time_limit
+        if verdict == "IDLENESS_LIMIT_EXCEEDED" and result.time_s < limit:
             note = (
-                f"wall-clock limit hit after {result.time_s:.2f}s CPU < {task.time_limit:g}s: "
+                f"wall-clock limit hit after {result.time_s:.2f}s CPU < {limit:g}s: "
                 "a busy machine (try fewer --jobs) or a sleeping program"
             )
         if solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED and margin is not None:
@@ -336,14 +355,13 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
         raise FormatError(
             where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"
         )
-    task = to_judge_task(
-        problem, time_limit=DERIVATION_CAP, data_dir=Path(tempfile.mkdtemp(prefix="cpelo-derive-"))
-    )
-    submissions = [
-        Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
-        for s in accepted
-    ]
-    results = judge_many(submissions, jobs=jobs, settings=judge.settings)
+    with tempfile.TemporaryDirectory(prefix="cpelo-derive-") as scratch:
+        task = to_judge_task(problem, time_limit=DERIVATION_CAP, data_dir=Path(scratch))
+        submissions = [
+            Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+            for s in accepted
+        ]
+        results = judge_many(submissions, jobs=jobs, settings=judge.settings)
     times = [r.time_s for r in results if r.accepted]
     if not times:
         failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))

@@ -258,7 +258,7 @@ def helper_limits(time_limit: float, own: float | None = None) -> Limits:
 
 
 def describe_failure(result: RunResult) -> str:
-    if result.signal is not None:
+    if result.status is Status.SIGNALED and result.signal is not None:
         try:
             name = signal.Signals(result.signal).name
         except ValueError:

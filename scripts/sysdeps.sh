@@ -13,6 +13,10 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # jud
 [ -f /usr/include/linux/seccomp.h ] || need+=(libc6-dev)  # the sandbox runner is built with gcc
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)  # tests/report render the HTML report
+if [ "${1:-}" = "--docker" ]; then  # the docker sandbox backend: CI, and hosts that opt in
+  command -v dockerd     >/dev/null 2>&1 || need+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)  # builds the judge image offline
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "cpelo: missing system packages; run as root: apt-get install -y ${need[*]}" >&2

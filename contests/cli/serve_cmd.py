@@ -16,6 +16,7 @@ import click
 from contests.cli.sandbox_docker_cmd import sandbox_option
 
 if TYPE_CHECKING:
+    from judge.service.settings import ServiceSettings
     from judge.task import JudgeTask
 
 
@@ -62,15 +63,13 @@ def _with_executor(settings, executor: str | None, ray_address: str | None):  # 
     return settings.model_copy(update=updates) if updates else settings
 
 
-def _settings(db: str | None, lease: float | None = None):  # type: ignore[no-untyped-def]
+def _settings(db: str | None, lease: float | None = None) -> ServiceSettings:
+    """The environment's settings (CPELO_SERVICE_*), overridden by the options given."""
     from judge.service.settings import ServiceSettings
 
-    updates: dict[str, object] = {}
-    if db is not None:
-        updates["db"] = db
-    if lease is not None:
-        updates["lease_s"] = lease
-    return ServiceSettings(**updates)  # type: ignore[arg-type]
+    settings = ServiceSettings()
+    updates = {k: v for k, v in (("db", db), ("lease_s", lease)) if v is not None}
+    return settings.model_copy(update=updates) if updates else settings
 
 
 @click.group(invoke_without_command=True)

@@ -39,7 +39,7 @@ class ServiceSettings(BaseSettings):
     max_upload_bytes: int = Field(32 * MiB, gt=0, description="largest problem package zip")
     max_unpacked_bytes: int = Field(256 * MiB, gt=0, description="largest total size of a package's files")
     max_package_files: int = Field(10_000, gt=0, description="most files in a package")
-    max_compression_ratio: float = Field(200.0, gt=1, description="per file over 1 MiB: zip-bomb guard")
+    max_compression_ratio: float = Field(200.0, gt=1, description="per file over 16 MiB: zip-bomb guard")
     lease_s: float = Field(30.0, gt=0, description="a claimed job returns to the queue this long after "
                            "its worker's last heartbeat")  # fmt: skip
     max_attempts: int = Field(3, ge=1, description="claims of one job before it is given up as JUDGE_ERROR")

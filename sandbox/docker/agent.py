@@ -55,7 +55,8 @@ def send_message(conn: socket.socket, message: Mapping[str, Any], fds: list[int]
     if fds:
         sent = socket.send_fds(conn, [data], fds)
         data = data[sent:]
-    conn.sendall(data)
+    if data:  # sendall(b"") still calls send(): EPIPE when the peer already answered and closed
+        conn.sendall(data)
 
 
 def _read_all(fd: int) -> bytes:

@@ -28,8 +28,14 @@ def sandbox_config() -> SandboxConfig:
 
 
 @pytest.fixture(scope="session")
-def judge_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("compile-cache")
+def judge_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    # One cache for all xdist workers of a run: it is safe for concurrent writers, and each program
+    # then compiles once per run instead of once per worker.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if worker_id != "master" else base
+    cache = root / "judge-compile-cache"
+    cache.mkdir(exist_ok=True)
+    return cache
 
 
 @pytest.fixture(scope="session")

@@ -80,6 +80,7 @@ def test_crash_mid_write_leaves_no_corrupt_entry(tmp_path: Path) -> None:
         proc = ctx.Process(target=_slow_put, args=(str(root), str(files), key))
         proc.start()
         time.sleep(delay)
+        assert proc.pid is not None
         os.kill(proc.pid, signal.SIGKILL)
         proc.join()
         entry = cache.get(key)

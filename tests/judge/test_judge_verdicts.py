@@ -36,7 +36,7 @@ CASES = [
 
 
 def _rows() -> list[object]:
-    rows = []
+    rows: list[object] = []
     for case, verdict, failed in CASES:
         for lang, ext in LANGUAGES.items():
             source = PROGRAMS / f"{case}.{ext}"
@@ -97,7 +97,8 @@ def test_judge_error_when_checker_crashes(
     result = judge.judge(task, PROGRAMS / f"ac.{ext}", lang)
     assert result.verdict is Verdict.JUDGE_ERROR
     assert result.failed_test == 1
-    assert "signal 6" in result.tests[0].checker_message
+    # abort() ends in SIGABRT, or SIGSEGV where the sandbox forbids sending signals: either way a crash.
+    assert "output validator failed: killed by signal" in result.tests[0].checker_message
 
 
 def test_run_all_keeps_going(judge: Judge, make_task: MakeTask) -> None:

@@ -127,6 +127,8 @@ def start(root: Path) -> tuple[Cluster, list[subprocess.Popen[bytes]]]:
         )
     except BaseException:
         stop_groups([head.pid])
+        head.wait(timeout=10)
+        shutil.rmtree(temp, ignore_errors=True)
         raise
     cluster = Cluster(f"127.0.0.1:{port}", root, [head.pid, node.pid], [head_cache, node_cache], temp)
     return cluster, [head, node]

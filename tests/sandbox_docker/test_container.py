@@ -59,10 +59,14 @@ def test_program_runs_unprivileged_without_network(tmp_path: Path, docker_config
     assert files == "False False"  # the runner's root, not the container's
 
 
-def test_one_container_per_process(tmp_path: Path, docker_config: SandboxConfig) -> None:
+def test_runs_reuse_the_process_container(tmp_path: Path, docker_config: SandboxConfig) -> None:
+    assert run(["/bin/true"], Limits(), workdir=tmp_path, config=docker_config).status == Status.OK
+    before = {c.name for c in _containers_of(os.getpid())}  # type: ignore[attr-defined]
     for _ in range(3):
         assert run(["/bin/true"], Limits(), workdir=tmp_path, config=docker_config).status == Status.OK
-    assert len(_containers_of(os.getpid())) == 1
+    assert {c.name for c in _containers_of(os.getpid())} == before  # type: ignore[attr-defined]
+    # One per root set at most (a run reading outside the shared dirs may have widened it).
+    assert 1 <= len(before) <= 2
 
 
 def test_paths_outside_shared_dirs_are_mounted_at_their_own_path(docker_config: SandboxConfig) -> None:

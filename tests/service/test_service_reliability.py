@@ -98,7 +98,7 @@ def test_500_concurrent_submissions_are_all_judged_exactly_once(db_url: str, ser
 
 def test_a_job_whose_worker_is_killed_completes_elsewhere(db_url: str, servers: Start) -> None:
     token = new_token(db_url)
-    server = servers(db_url, workers=2, lease=2.0)
+    server = servers(db_url, workers=2, lease=3.0)
     _upload(server, token, "slow", problem_files(time_limit=4.0, tests=1))
     engine = make_engine(db_url)
     [job] = asyncio.run(_post_all(server, token, [
@@ -120,7 +120,7 @@ def test_a_job_whose_worker_is_killed_completes_elsewhere(db_url: str, servers: 
 
 def test_restarted_server_resumes_pending_jobs(db_url: str, servers: Start) -> None:
     token = new_token(db_url)
-    first = servers(db_url, workers=1, lease=2.0)
+    first = servers(db_url, workers=1, lease=3.0)
     _upload(first, token, "sum", problem_files(time_limit=2.0, tests=1))
     body = {"problem": "sum", "language": "cpp17", "source": SPIN_CPP.format(seconds=0.15)}
     ids = asyncio.run(_post_all(first, token, [body] * 30))
@@ -131,7 +131,7 @@ def test_restarted_server_resumes_pending_jobs(db_url: str, servers: Start) -> N
     first.kill()  # API and workers die at once, one job in hand
     pending = sum(1 for r in _rows(engine, ids) if r[1] is None)
     assert pending > 0, "the crash should leave work behind"
-    servers(db_url, workers=2, lease=2.0, port=first.port)
+    servers(db_url, workers=2, lease=3.0, port=first.port)
     _wait_done(engine, ids, timeout=120)
     rows = _rows(engine, ids)
     assert len(rows) == 30 and {r[1] for r in rows} == {"OK"}
@@ -149,6 +149,7 @@ def test_schemathesis_finds_no_server_error(db_url: str, servers: Start, tmp_pat
          "--header", f"Authorization: Bearer {token}",
          "--generation-deterministic", "--report-dir", str(tmp_path / "st"), "--no-color"],
         capture_output=True, text=True, timeout=240,
+        cwd=tmp_path,  # schemathesis keeps a cache (.schemathesis/) in its working directory
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert re.search(r"\d+ passed", run.stdout), run.stdout[-2000:]
