@@ -97,10 +97,13 @@ def judged_solutions(problem: Problem) -> tuple[list[tuple[ExpectedVerdict, Path
     return taken, skipped
 
 
-def time_limit_for(problem: Problem, solutions: list[tuple[ExpectedVerdict, Path]], jobs: int) -> float:
+def time_limit_for(
+    problem: Problem, solutions: list[tuple[ExpectedVerdict, Path]], jobs: int
+) -> tuple[float, dict[Path, JudgeResult]]:
+    """The problem's time limit, and the results of the accepted submissions judged to derive it."""
     fixed = effective_time_limit(problem)
     if fixed is not None:
-        return fixed
+        return fixed, {}
     probe = to_judge_task(problem, time_limit=DERIVING_TIME_LIMIT)
     accepted = [p for label, p in solutions if label is ExpectedVerdict.ACCEPTED]
     results = judge_many([Submission(task=probe, source=p) for p in accepted], jobs=jobs)
@@ -111,16 +114,21 @@ def time_limit_for(problem: Problem, solutions: list[tuple[ExpectedVerdict, Path
         problem.safety_margin or DEFAULT_SAFETY_MARGIN,
         measured_with="cpelo",
     )
-    return float(derived.time_limit)
+    return float(derived.time_limit), dict(zip(accepted, results, strict=True))
 
 
 def judge_problem(path: Path, jobs: int) -> tuple[list[Case], list[Path]]:
     problem = load_problem(path)
     solutions, skipped = judged_solutions(problem)
-    limit = time_limit_for(problem, solutions, jobs)
+    limit, probed = time_limit_for(problem, solutions, jobs)
     task: JudgeTask = to_judge_task(problem, time_limit=limit)
-    results = judge_many([Submission(task=task, source=p) for _, p in solutions], jobs=jobs)
-    cases = [Case(problem.id, label, p, limit, r) for (label, p), r in zip(solutions, results, strict=True)]
+    # An accepted run under the generous probe limit that stayed within the derived limit is exactly
+    # what judging it again would give (every test passed, none slower than the limit): reuse it.
+    reuse = {p: r for p, r in probed.items() if r.verdict is Verdict.OK and r.time_s <= limit}
+    todo = [(label, p) for label, p in solutions if p not in reuse]
+    results = judge_many([Submission(task=task, source=p) for _, p in todo], jobs=jobs)
+    fresh = dict(zip([p for _, p in todo], results, strict=True))
+    cases = [Case(problem.id, label, p, limit, reuse.get(p) or fresh[p]) for label, p in solutions]
     return cases, skipped
 
 

@@ -70,6 +70,19 @@ def line(what: str, seconds: float, items: list[Submission], results: list[Judge
     )
 
 
+def _noop() -> None:
+    return None
+
+
+def noop_rate(ray: object, n: int) -> float:
+    """Tasks per second the cluster schedules for one driver when the tasks do nothing."""
+    task = ray.remote(num_cpus=1)(_noop)  # type: ignore[attr-defined]
+    ray.get([task.remote() for _ in range(20)])  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    ray.get([task.remote() for _ in range(n)])  # type: ignore[attr-defined]
+    return n / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=2, help="distinct copies of each solution")
@@ -82,6 +95,9 @@ def main() -> None:
     from judge.executors.ray_executor import RayExecutor
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    # A local ray.init() otherwise turns token authentication on and writes ~/.ray/auth_token, which
+    # every later `ray start` on this machine then requires of its drivers.
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     if args.address is None:
         ray.init(
             num_cpus=args.jobs, include_dashboard=False, object_store_memory=100 * 1000 * 1000,
@@ -106,30 +122,31 @@ def main() -> None:
     n_cpp = sum(1 for s in local_items if s.language and s.language.startswith("cpp"))
     print(f"workload: {len(local_items)} submissions ({n_cpp} C++, {len(local_items) - n_cpp} other), "
           f"{len({s.task.id for s in local_items})} problems, {args.variants} variants each")  # fmt: skip
+    # Cold passes local then Ray, warm passes Ray then local: a drift in the host's load (other
+    # processes share these cores) weighs on both executors alike.
     t_local_cold, r_local = timed(local, local_items)
-    t_local_warm, _ = timed(local, local_items)
     t_ray_cold, r_ray = timed(remote, ray_items)
     t_ray_warm, _ = timed(remote, ray_items)
+    t_local_warm, _ = timed(local, local_items)
     same = [r.verdict for r in r_local] == [r.verdict for r in r_ray]
 
     print(f"local executor ({args.jobs} threads):")
     print(line("cold (compile + judge)", t_local_cold, local_items, r_local))
     print(line("warm (judge only)", t_local_warm, local_items, r_local))
-    print(f"ray executor ({cpus} CPUs on {nodes} node(s), {'local instance' if args.address is None else args.address}):")  # fmt: skip
+    where = "a local instance" if args.address is None else args.address
+    print(f"ray executor ({cpus} CPUs on {nodes} node(s), {where}):")
     print(line("cold (compile + judge)", t_ray_cold, ray_items, r_ray))
     print(line("warm (judge only)", t_ray_warm, ray_items, r_ray))
-    print(
-        f"ratio ray/local throughput: cold {t_local_cold / t_ray_cold:.2f}, warm {t_local_warm / t_ray_warm:.2f}"
-    )
+    cold, warm = t_local_cold / t_ray_cold, t_local_warm / t_ray_warm
+    print(f"ratio ray/local throughput: cold {cold:.2f}, warm {warm:.2f}")
     s = remote.stats
     print(
         f"ray dispatch: {s.units} units, {s.compile_tasks} compile tasks, {s.problem_compile_tasks} problem "
         f"compile tasks, {s.bundles} bundles ({s.bundle_bytes / 1e6:.2f} MB), {s.entries_imported} entries "
         f"imported, {s.lost} lost"
     )
-    extra = (t_ray_warm - t_local_warm) * cpus / len(ray_items)
-    print(f"ray overhead per unit (warm, CPU-seconds): {extra * 1000:.0f} ms")
     print(f"verdicts identical to the local executor's: {same}")
+    print(f"ray scheduling alone (empty 1-CPU tasks from one driver): {noop_rate(ray, 400):.0f} tasks/s")
     remote.close()
     ray.shutdown()
 

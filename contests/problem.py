@@ -151,6 +151,9 @@ class DerivedTimeLimit(BaseModel):
     time_limit: int = Field(ge=1, description="max(1, round(slowest * multiplier)), half up")
     tle_margin: int = Field(ge=2, description="too-slow submissions must exceed this many seconds")
     measured_with: str = Field("", description="what judged them: sandbox backend, host")
+    runtimes: dict[str, float] = Field(
+        default_factory=dict, description="slowest test's CPU seconds of each accepted submission"
+    )
 
 
 class Problem(BaseModel):

@@ -25,6 +25,7 @@ from judge.errors import JudgeError
 from judge.judge import Judge
 from judge.languages.detect import language_for_file
 from judge.languages.registry import get_language
+from judge.task import JudgeTask
 from judge.verdict import JudgeResult
 
 # Verdicts (judge.verdict.Verdict values) consistent with each expected-verdict directory.
@@ -292,31 +293,21 @@ def _check_solutions(
     if not runnable:
         return
     task = to_judge_task(problem, data_dir=scratch)
-    margin = tle_margin(problem)
-    slow_task = task.model_copy(update={"time_limit": margin}) if margin is not None else task
-    submissions = []
-    for solution in runnable:
-        source, language = _source(solution)
-        too_slow = solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED
-        submissions.append(Submission(task=slow_task if too_slow else task, source=source, language=language))
+    submissions = [Submission(task=task, source=src, language=lang) for src, lang in map(_source, runnable)]
 
     def progress(position: int, result: JudgeResult) -> None:
         if on_progress is not None:
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
     results = judge_many(submissions, jobs=jobs, settings=judge.settings, on_result=progress)
-    for solution, submission, result in zip(runnable, submissions, results, strict=True):
+    for solution, result in zip(runnable, results, strict=True):
         verdict = str(result.verdict)
-        consistent = verdict in CONSISTENT[solution.expected]
         note = ""
-        limit = submission.task.time_limit
-        if verdict == "IDLENESS_LIMIT_EXCEEDED" and result.time_s < limit:
+        if verdict == "IDLENESS_LIMIT_EXCEEDED" and result.time_s < task.time_limit:
             note = (
-                f"wall-clock limit hit after {result.time_s:.2f}s CPU < {limit:g}s: "
+                f"wall-clock limit hit after {result.time_s:.2f}s CPU < {task.time_limit:g}s: "
                 "a busy machine (try fewer --jobs) or a sleeping program"
             )
-        if solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED and margin is not None:
-            note = f"judged with the safety margin: {margin:g}s" + (f"; {note}" if note else "")
         if verdict in ("JUDGE_ERROR", "COMPILATION_ERROR"):
             note = (result.compile_log or "").strip().splitlines()[0][:200] if result.compile_log else ""
             if not note and result.tests:
@@ -328,10 +319,52 @@ def _check_solutions(
                 expected=solution.expected.value,
                 verdict=result.summary(),
                 time_s=result.time_s,
-                consistent=consistent,
+                consistent=verdict in CONSISTENT[solution.expected],
                 note=note,
             )
         )
+    _check_safety_margin(problem, label, report, judge, jobs, task, runnable, results)
+
+
+def _check_safety_margin(
+    problem: Problem,
+    label: str,
+    report: ValidationReport,
+    judge: Judge,
+    jobs: int | None,
+    task: JudgeTask,
+    solutions: list[Solution],
+    results: list[JudgeResult],
+) -> None:
+    """problemtools re-judges too-slow submissions with the safety margin as the limit; one that passes
+    then is "sensitive to time limit": a warning, as there, not an inconsistency."""
+    margin = tle_margin(problem)
+    if margin is None or margin <= task.time_limit:
+        return
+    slow = [
+        s
+        for s, r in zip(solutions, results, strict=True)
+        if s.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED and str(r.verdict) in CONSISTENT[s.expected]
+    ]
+    if not slow:
+        return
+    relaxed = task.model_copy(update={"time_limit": margin})
+    again = judge_many(
+        [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
+        jobs=jobs,
+        settings=judge.settings,
+    )
+    for solution, result in zip(slow, again, strict=True):
+        if str(result.verdict) not in CONSISTENT[ExpectedVerdict.TIME_LIMIT_EXCEEDED]:
+            report.findings.append(
+                Finding(
+                    problem=label,
+                    severity="warning",
+                    message=f"time_limit_exceeded/{solution.name} is sensitive to the time limit: "
+                    f"too slow at {task.time_limit:g}s but {result.summary()} "
+                    f"at the {margin:g}s safety margin ({result.time_s:.2f}s)",
+                )
+            )
 
 
 def tle_margin(problem: Problem) -> float | None:
@@ -375,6 +408,7 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
         measured_with=f"cpelo judge ({judge.config.backend} sandbox) on {platform.node()}, "
         f"{len(times)} accepted submissions",
     )
+    derived.runtimes = {s.name: r.time_s for s, r in zip(accepted, results, strict=True) if r.accepted}
     return problem.model_copy(update={"derived_time_limit": derived})
 
 

@@ -174,20 +174,22 @@ def sweep(config: SandboxConfig) -> list[str]:
             continue
         remove_container(c.name, _socket_root(config) / c.name, config.cgroup_root)
         removed.append(c.name)
-    # Leftovers of containers Docker already removed (auto_remove) while their owner was killed.
-    live = {c.name for c in client.containers.list(all=True, filters={"label": LABEL})}
-    for parent in [
-        *config.cgroup_root.glob(f"*/{CGROUP_PARENT}"),
-        config.cgroup_root / CGROUP_PARENT,
-    ]:
+
+    # Leftovers of containers Docker already removed (auto_remove) while their owner was killed. Only
+    # those of dead owners: a live process may be between creating them and starting its container.
+    def orphan(d: Path) -> bool:
+        pid = d.name.split("-")[1] if d.name.startswith("cpelo-") and d.name.count("-") == 2 else ""
+        return pid.isdigit() and _start_time(int(pid)) is None
+
+    for parent in [*config.cgroup_root.glob(f"*/{CGROUP_PARENT}"), config.cgroup_root / CGROUP_PARENT]:
         if parent.is_dir():
             for d in parent.iterdir():
-                if d.is_dir() and d.name.startswith("cpelo-") and d.name not in live:
+                if d.is_dir() and orphan(d):
                     _rmdir_tree(d)
     sockets = _socket_root(config)
     if sockets.is_dir():
         for d in sockets.iterdir():
-            if d.name not in live:
+            if orphan(d):
                 shutil.rmtree(d, ignore_errors=True)
     return removed
 
@@ -221,8 +223,7 @@ def start_container(config: SandboxConfig, extra_roots: dict[Path, bool] | None 
         kwargs["cgroup_parent"] = f"/{CGROUP_PARENT}/{name}"
     if _cgroup_v2(config.cgroup_root):
         kwargs["cgroupns"] = "host"  # the runner moves programs into cgroups outside the container's own
-    if opts.cpus is not None:
-        kwargs["nano_cpus"] = int(opts.cpus * 1e9)
+    kwargs["nano_cpus"] = int((opts.cpus or len(os.sched_getaffinity(0))) * 1e9)
     try:
         client.containers.run(
             tag,

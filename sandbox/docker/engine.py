@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 from sandbox.errors import SandboxUnavailable
 
 
-@functools.lru_cache(maxsize=1)
 def docker_client() -> Any:
-    """The engine's client, made once per process (it holds a connection pool); raises SandboxUnavailable
-    when the SDK is missing or no engine answers."""
+    """The engine's client, made once per process (it holds a connection pool, which a forked child must
+    not share); raises SandboxUnavailable when the SDK is missing or no engine answers."""
+    return _client_for(os.getpid())
+
+
+@functools.lru_cache(maxsize=4)
+def _client_for(pid: int) -> Any:
     try:
         import docker
         import docker.errors
@@ -35,6 +40,6 @@ def engine_available() -> str | None:
     try:
         docker_client()
     except SandboxUnavailable as exc:
-        docker_client.cache_clear()
+        _client_for.cache_clear()
         return str(exc)
     return None

@@ -113,7 +113,22 @@ def build_image(
                 _build_dockerfile(options, base, say)
         say(f"adding the runner and the agent: {tag}")
         _build_layer(base, tag, runner_path(config))
+        _remove_stale({tag, base})
         return ImageBuild(tag=tag, method=method, seconds=time.monotonic() - start, packages=packages)
+
+
+def _remove_stale(keep: set[str]) -> None:
+    """Removes judge images of older runners or package lists; Docker refuses (harmlessly) those that
+    a container still runs."""
+    import docker.errors
+
+    client = docker_client()
+    for repository in (IMAGE_REPOSITORY, f"{IMAGE_REPOSITORY}-base"):
+        for image in client.images.list(name=repository):
+            for t in image.tags:
+                if t not in keep:
+                    with contextlib.suppress(docker.errors.APIError):
+                        client.images.remove(t)
 
 
 def _method(options: DockerOptions) -> Literal["debootstrap", "dockerfile"]:

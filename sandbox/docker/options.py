@@ -36,10 +36,11 @@ class DockerOptions(BaseModel):
     mirror: str | None = Field(None, description="Debian mirror for debootstrap; None: the one apt uses")
     shared_paths: tuple[Path, ...] = Field(
         default_factory=_default_shared_paths,
-        description="host dirs bind-mounted at the same path in the container: every workdir, "
-        "readonly and writable path of a run must lie under one of them",
+        description="host dirs bind-mounted writable at the same path in the container; a run's path "
+        "outside them gets its top-level dir (its own dir under /var, /opt) mounted at its own path, "
+        "read-only unless it is the workdir or writable (a new container then mounts it too)",
     )
     memory: int = Field(4 << 30, gt=0, description="bytes of memory for the whole container (every run)")
     pids: int = Field(512, ge=16, description="processes and threads alive at once in the container")
-    cpus: float | None = Field(None, gt=0, description="CPUs the container may use; None: all")
+    cpus: float | None = Field(None, gt=0, description="CPU quota of the container; None: the host's cores")
     start_timeout: float = Field(30.0, gt=0, description="seconds to wait for the container's agent")

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from ray_cluster import Cluster, shared_cluster
+from ray_cluster import AUTH_MODE, Cluster, shared_cluster
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install cpelo[ray])")
 
@@ -16,6 +16,7 @@ ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip ins
 @pytest.fixture(scope="session")
 def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """The cluster, with this test process connected to it as a driver."""
+    os.environ["RAY_AUTH_MODE"] = AUTH_MODE  # this driver and the `cpelo` drivers the tests start
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by the xdist workers of this run

@@ -29,6 +29,10 @@ from pathlib import Path
 RAY = Path(sys.executable).with_name("ray")
 OBJECT_STORE_BYTES = 100 * 1000 * 1000
 START_TIMEOUT_S = 120.0
+# Set explicitly, for the nodes and for the drivers alike: left unset, Ray turns token authentication on
+# for `ray start` as soon as a token file exists (~/.ray/auth_token, written by any local `ray.init()`),
+# and a driver that did not look for it is then refused.
+AUTH_MODE = "disabled"
 
 
 @dataclass
@@ -69,6 +73,7 @@ def _node_env(cache: Path) -> dict[str, str]:
         RAY_USAGE_STATS_ENABLED="0",
         RAY_DISABLE_DOCKER_CPU_WARNING="1",
         RAY_enable_metrics_collection="0",
+        RAY_AUTH_MODE=AUTH_MODE,
         RAY_DEDUP_LOGS="0",
         CPELO_COMPILE_CACHE=str(cache),
     )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ray_compare import without_measurements
 
 from contests.cli import cli
@@ -143,3 +146,58 @@ def test_local_executor_turns_judge_errors_into_results(problem: JudgeTask) -> N
     with make_executor("local", jobs=1) as executor:
         result = executor.judge(problem, AB_CPP, "cobol")
     assert result.verdict is Verdict.JUDGE_ERROR and "cobol" in result.compile_log
+
+
+_NAME = st.text(alphabet="abcdefgh_.-0123456789", min_size=1, max_size=8).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=st.dictionaries(
+        st.lists(_NAME, min_size=1, max_size=3).map("/".join),
+        st.tuples(st.binary(max_size=64), st.booleans()),
+        max_size=6,
+    ),
+    empty_dirs=st.lists(_NAME, max_size=2),
+    ok=st.booleans(),
+    log=st.text(max_size=40),
+)
+def test_any_entry_round_trips(
+    files: dict[str, tuple[bytes, bool]], empty_dirs: list[str], ok: bool, log: str
+) -> None:
+    """Whatever tree a compiler leaves (nested files, executables, empty dirs), it is imported unchanged."""
+    # A path cannot be both a file and a directory holding other files.
+    names = set(files)
+    files = {k: v for k, v in files.items() if not any(other.startswith(k + "/") for other in names)}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        tree = root / "build"
+        tree.mkdir()
+        for rel, (content, executable) in files.items():
+            path = tree / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            path.chmod(0o755 if executable else 0o644)
+        for name in empty_dirs:
+            (tree / f"empty-{name}").mkdir(exist_ok=True)  # no generated file name holds 'm', 'p', 't', 'y'
+        here, there = CompileCache(root / "here"), CompileCache(root / "there")
+        here.put("ab" * 32, ok=ok, log=log, files=tree)
+        entry = export_entry(here, "ab" * 32)
+        assert entry is not None and import_entry(there, entry)
+        a, b = here.get("ab" * 32), there.get("ab" * 32)
+        assert a is not None and b is not None and (a.ok, a.log) == (b.ok, b.log) == (ok, log)
+
+        def listing(base: Path) -> list[tuple[str, bool, bytes, int]]:
+            return sorted(
+                (
+                    str(p.relative_to(base)),
+                    p.is_dir(),
+                    b"" if p.is_dir() else p.read_bytes(),
+                    p.stat().st_mode & 0o111,
+                )
+                for p in base.rglob("*")
+            )
+
+        assert listing(a.files) == listing(b.files)

@@ -111,6 +111,18 @@ def test_batch_on_ray_matches_local_and_compiles_once(ray_cluster: Cluster, batc
     assert sum(stats.units_per_node.values()) == len(batch)
 
 
+def test_without_shipping_problems_nodes_read_the_drivers_paths(
+    ray_cluster: Cluster, batch: list[Submission]
+) -> None:
+    """With the contests at the same paths on every node (here: one machine), nothing is shipped."""
+    items = [batch[0], batch[2], batch[5]]  # built-in comparison and external checker
+    expected = LocalExecutor(jobs=2).judge_many(items)
+    with RayExecutor(ray_cluster.address, ship_problems=False) as executor:
+        got = executor.judge_many(items)
+        assert executor.stats.bundles == 0 and executor.stats.bundles_unpacked == 0
+    assert [without_measurements(r) for r in got] == [without_measurements(r) for r in expected]
+
+
 def _our_unit_workers(job_id: str) -> list[int]:
     """Ray worker processes running a judging unit of this driver's job right now."""
     pids = []

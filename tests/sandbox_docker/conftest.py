@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from native_suite import load_module, load_native
 
+from judge.judge import Judge
+from judge.settings import JudgeSettings
 from sandbox import SandboxConfig
 from sandbox.docker.engine import engine_available
 
@@ -17,20 +19,13 @@ bins = _native_conftest.bins  # the same helper programs as the native conforman
 make_task = load_module(Path(__file__).resolve().parents[1] / "judge" / "conftest.py").make_task
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = engine_available()
-    if reason is None:
-        return
-    skip = pytest.mark.skip(reason=f"docker backend tests need a Docker engine: {reason}")
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def docker_config() -> SandboxConfig:
     from sandbox.docker.image import build_image
 
+    reason = engine_available()
+    if reason is not None:
+        pytest.skip(f"the docker backend needs a Docker engine: {reason}")
     cfg = SandboxConfig(backend="docker", cgroup_name="cpelo-dtest")
     build_image(cfg)  # normally cached: .ci/run builds the image before the tests
     return cfg
@@ -39,3 +34,10 @@ def docker_config() -> SandboxConfig:
 @pytest.fixture
 def config(docker_config: SandboxConfig) -> SandboxConfig:
     return docker_config
+
+
+@pytest.fixture(scope="session")
+def judge(docker_config: SandboxConfig, tmp_path_factory: pytest.TempPathFactory) -> Judge:
+    """A judge whose every run (compilers, solutions, checkers, interactors) goes through the container."""
+    cache = tmp_path_factory.mktemp("docker-compile-cache")
+    return Judge(JudgeSettings(compile_cache=cache), sandbox_config=docker_config)

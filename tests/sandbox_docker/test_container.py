@@ -40,6 +40,7 @@ def test_container_is_hardened(tmp_path: Path, docker_config: SandboxConfig) -> 
     assert not any(o.startswith("seccomp") for o in host["SecurityOpt"])  # Docker's default profile
     assert host["Privileged"] is False
     assert host["PidsLimit"] == docker_config.docker.pids and host["Memory"] == docker_config.docker.memory
+    assert host["MemorySwap"] == host["Memory"] and host["NanoCpus"] == len(os.sched_getaffinity(0)) * 10**9
     assert attrs["Config"]["Labels"][OWNER_LABEL] == owner_id()
 
 
@@ -69,7 +70,7 @@ def test_runs_reuse_the_process_container(tmp_path: Path, docker_config: Sandbox
     assert 1 <= len(before) <= 2
 
 
-def test_paths_outside_shared_dirs_are_mounted_at_their_own_path(docker_config: SandboxConfig) -> None:
+def test_paths_outside_shared_dirs_are_mounted_at_their_own_path() -> None:
     here = Path(__file__).resolve()
     assert extra_root(here) == Path("/", here.parts[1])
     assert extra_root(Path("/var/lib/cpelo/x.in")) == Path("/var/lib/cpelo")

@@ -12,19 +12,12 @@ import pytest
 from native_suite import load_module
 
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from sandbox import SandboxConfig
 
 JUDGE_TESTS = Path(__file__).resolve().parents[1] / "judge"
 REPO = Path(__file__).resolve().parents[2]
 _verdicts = load_module(JUDGE_TESTS / "test_judge_verdicts.py")
 SMOKE_LANGUAGES = ("cpp17", "python3")
-
-
-@pytest.fixture(scope="session")
-def judge(docker_config: SandboxConfig, tmp_path_factory: pytest.TempPathFactory) -> Judge:
-    cache = tmp_path_factory.mktemp("docker-compile-cache")
-    return Judge(JudgeSettings(compile_cache=cache), sandbox_config=docker_config)
 
 
 def _rows() -> list[object]:
