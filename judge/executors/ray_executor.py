@@ -30,8 +30,10 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import tempfile
 import threading
+import traceback
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,8 +132,11 @@ def cpelo_compile(
     judge = _node_judge(choice)
     try:
         program = judge.compile(source, language)
-    except JudgeError:
-        return [], []  # the unit meets the same error and reports it exactly as the local judge does
+    except Exception:
+        # Whatever went wrong here, the unit then compiles the program itself and meets (and reports)
+        # the same error exactly as the local judge would.
+        log.warning("compile task: %s", traceback.format_exc(limit=3))
+        return [], []
     return _export(judge, [program])
 
 
@@ -162,7 +167,8 @@ def cpelo_compile_problem(
                 )
                 for source, lang, dirs, what in helpers
             ]
-    except JudgeError:
+    except Exception:  # as for cpelo_compile: the unit builds the helpers itself and reports any error
+        log.warning("problem compile task %s: %s", task.id, traceback.format_exc(limit=3))
         return [], []
     return _export(judge, programs)
 
@@ -380,6 +386,8 @@ class RayExecutor:
 def _connect(ray: Any, address: str | None) -> bool:
     """Connect to the cluster at ``address`` (None: RAY_ADDRESS, or the one `ray start` made on this
     machine, or else a throwaway local instance); True when this call made the connection."""
+    if address is not None:
+        _probe(address)
     if ray.is_initialized():
         return False
     quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
@@ -396,3 +404,22 @@ def _connect(ray: Any, address: str | None) -> bool:
         if callable(previous):
             signal.signal(signal.SIGTERM, previous)
     return True
+
+
+def _probe(address: str, timeout_s: float = 5.0) -> None:
+    """Fail at once, naming the address, when nothing listens there (ray.init would retry for minutes)."""
+    if "://" in address or address in ("auto", "local"):
+        return  # Ray Client URLs and Ray's own keywords: left to Ray
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ExecutorError(
+            f"--ray-address {address}: not HOST:PORT (the head node's GCS port, 6379 by default)"
+        )
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ExecutorError(
+            f"--ray-address {address}: no Ray cluster answers there ({reason}); start one with "
+            "`ray start --head` or give the head node's HOST:PORT"
+        ) from exc

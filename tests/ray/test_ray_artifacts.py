@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,20 @@ def test_unknown_executor_and_misplaced_address_are_errors() -> None:
         ExecutorError, match=r"--ray-address 1\.2\.3\.4:6379: only meaningful with --executor ray"
     ):
         make_executor("local", ray_address="1.2.3.4:6379")
+
+
+def test_ray_address_where_no_cluster_listens_fails_at_once() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    started = time.monotonic()
+    with pytest.raises(
+        ExecutorError, match=rf"--ray-address 127\.0\.0\.1:{port}: no Ray cluster answers there"
+    ):
+        make_executor("ray", ray_address=f"127.0.0.1:{port}")
+    assert time.monotonic() - started < 10  # not Ray's minutes of reconnecting
+    with pytest.raises(ExecutorError, match="--ray-address head-node: not HOST:PORT"):
+        make_executor("ray", ray_address="head-node")
 
 
 def test_cli_rejects_ray_address_without_ray(tmp_path: Path) -> None:
