@@ -18,7 +18,8 @@ class Limits(BaseModel):
     wall_time: float | None = Field(
         None,
         gt=0,
-        description="wall-clock seconds from start; over it while under cpu_time: IDLE_LIMIT. "
+        description="wall-clock seconds from start, not counting time the tree waited for a CPU on a busy "
+        "machine (never more than 4 * wall_time + 1 in all); over it while under cpu_time: IDLE_LIMIT. "
         "None: 2 * cpu_time + 1 (or unlimited when cpu_time is None)",
     )
     memory: int | None = Field(

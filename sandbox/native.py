@@ -183,6 +183,7 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         "peak_memory": max(meta["peak"], 0),
         "stdout_bytes": meta["stdout_bytes"],
         "stderr_bytes": meta["stderr_bytes"],
+        "wait_time": max(meta.get("wait_ns", 0), 0) / 1e9,
     }
     if meta["exec_errno"]:
         name = os.strerror(meta["exec_errno"])
@@ -208,8 +209,8 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         return RunResult(
             status=Status.OUTPUT_LIMIT, killed_by="file_size", message="file size limit", **common
         )
-    if killed_by == "wall_time":
-        return RunResult(status=Status.IDLE_LIMIT, killed_by="wall_time", message="wall time limit", **common)
+    if killed_by in ("wall_time", "wall_time_cap"):
+        return RunResult(status=Status.IDLE_LIMIT, killed_by=killed_by, message=_idle_message(meta), **common)
     refused = meta.get("pids_max_hits", 0)
     note = f"; {refused} fork/clone refused at the process limit" if refused > 0 else ""
     if signum is not None:
@@ -218,3 +219,19 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
     if failed:
         return RunResult(status=Status.NONZERO_EXIT, message=f"exit code {exit_code}{note}", **common)
     return RunResult(status=Status.OK, **common)
+
+
+def _idle_message(meta: Mapping[str, Any]) -> str:
+    wait = max(meta.get("wait_ns", 0), 0) / 1e9
+    if meta["killed_by"] == "wall_time_cap":
+        cap = meta.get("wall_cap_ns", 0) / 1e9
+        return (
+            f"hard wall-clock cap of {cap:.1f} s (4 x wall limit + 1 s) reached, not idle: the tree spent "
+            f"{wait:.2f} s waiting for a CPU (machine overloaded, or the program lowered its own priority)"
+        )
+    if meta.get("schedstat") == -1:
+        return (
+            "wall time limit; this host has no usable /proc/<pid>/schedstat, so time spent waiting for a "
+            "CPU on a busy machine counted as idle"
+        )
+    return f"wall time limit, not counting {wait:.2f} s spent waiting for a CPU"

@@ -394,6 +394,145 @@ static void cg_remove(struct cgroup *cg) {
     }
 }
 
+/* ---------------------------------------------------------------- time spent waiting for a CPU */
+
+/* The wall clock alone cannot tell a sleeping program from one the machine is too busy to run: with the
+ * cores shared by many runnable processes a busy loop gets a fraction of a CPU and would pass its wall
+ * limit long before its CPU limit. The kernel keeps, per task, the time it spent runnable but waiting on a
+ * runqueue (run_delay, 2nd field of /proc/<tid>/schedstat, ns); the wall limit applies to the idle clock,
+ * wall time minus the tree's summed run_delay. A task's counter vanishes with it, so each task's last seen
+ * value is kept: only a task born and dead between two samples is missed (the error leans towards idle).
+ * Sampled only once a run outlives its CPU limit or nears its wall limit, so short runs never pay for it. */
+struct rq_task {
+    pid_t tid;
+    long long delay;
+};
+
+struct rqwait {
+    int state;              /* 0 never needed, 1 measured, -1 schedstat unavailable on this host */
+    char tasks_path[600];   /* the cgroup's thread list: v1 tasks, v2 cgroup.threads */
+    struct rq_task *t;      /* the live tasks at the last sample, sorted by tid */
+    size_t n;
+    long long gone;         /* last seen delays of tasks that have exited since */
+    long long total;        /* ns: gone + the live tasks' delays */
+    long long last_sample;  /* now_ns() of the last sample, 0 before the first */
+};
+
+static void rq_init(struct rqwait *w, struct cgroup *cg) {
+    memset(w, 0, sizeof *w);
+    snprintf(w->tasks_path, sizeof w->tasks_path, "%s/%s", cg->cpu, cg->v2 ? "cgroup.threads" : "tasks");
+}
+
+/* run_delay of one task (ns), or -1 when it is gone or the file is missing. */
+static long long run_delay_of(const char *path) {
+    char buf[160];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    unsigned long long exec_ns, delay_ns;
+    return sscanf(buf, "%llu %llu", &exec_ns, &delay_ns) == 2 ? (long long)delay_ns : -1;
+}
+
+/* schedstat exists only with CONFIG_SCHED_INFO, and stays at zero where the kernel collects it only
+ * under delay accounting turned off: the runner's own count of timeslices (3rd field) tells. */
+static int rq_supported(void) {
+    char buf[160];
+    int fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    unsigned long long exec_ns, delay_ns, slices;
+    return sscanf(buf, "%llu %llu %llu", &exec_ns, &delay_ns, &slices) == 3 && slices > 0;
+}
+
+static int rq_cmp(const void *a, const void *b) {
+    pid_t x = ((const struct rq_task *)a)->tid, y = ((const struct rq_task *)b)->tid;
+    return (x > y) - (x < y);
+}
+
+static void rq_sample(struct rqwait *w, long long now) {
+    if (w->state == 0) w->state = rq_supported() ? 1 : -1;
+    if (w->state < 0) return;
+    int fd = open(w->tasks_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    size_t cap = 64, n = 0;
+    struct rq_task *cur = malloc(cap * sizeof *cur);
+    char buf[8192];
+    size_t have = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + have, sizeof buf - 1 - have);
+        if (r <= 0) break;
+        have += (size_t)r;
+        buf[have] = 0;
+        char *line = buf, *nl;
+        while (cur && (nl = strchr(line, '\n'))) {
+            *nl = 0;
+            if (n == cap) {
+                struct rq_task *grown = realloc(cur, 2 * cap * sizeof *cur);
+                if (!grown) { free(cur); cur = NULL; break; }
+                cur = grown;
+                cap *= 2;
+            }
+            cur[n].tid = (pid_t)atoi(line);
+            cur[n++].delay = -1;
+            line = nl + 1;
+        }
+        have = strlen(line);
+        memmove(buf, line, have);
+    }
+    close(fd);
+    if (!cur) return;
+    char path[64];
+    for (size_t j = 0; j < n; j++) {
+        snprintf(path, sizeof path, "/proc/%d/schedstat", (int)cur[j].tid);
+        cur[j].delay = run_delay_of(path);
+    }
+    qsort(cur, n, sizeof *cur, rq_cmp);
+    size_t uniq = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!uniq || cur[j].tid != cur[uniq - 1].tid) cur[uniq++] = cur[j];
+    n = uniq;
+    /* Merge with the previous sample: a tid no longer listed has exited (keep its last value); one whose
+     * counter went backwards is a new task that reused the tid; one that died since listing keeps its last. */
+    size_t i = 0;
+    long long live = 0;
+    for (size_t j = 0; j < n; j++) {
+        while (i < w->n && w->t[i].tid < cur[j].tid) w->gone += w->t[i++].delay;
+        if (i < w->n && w->t[i].tid == cur[j].tid) {
+            if (cur[j].delay < 0) cur[j].delay = w->t[i].delay;
+            else if (cur[j].delay < w->t[i].delay) w->gone += w->t[i].delay;
+            i++;
+        }
+        if (cur[j].delay < 0) cur[j].delay = 0;
+        live += cur[j].delay;
+    }
+    while (i < w->n) w->gone += w->t[i++].delay;
+    free(w->t);
+    w->t = cur;
+    w->n = n;
+    w->total = w->gone + live;
+    w->last_sample = now;
+}
+
+/* The main process once it has exited but is not yet reaped (its pid cannot be reused): its final count. */
+static void rq_final(struct rqwait *w, pid_t pid) {
+    if (w->state <= 0) return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+    long long d = run_delay_of(path);
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->t[i].tid == pid && d > w->t[i].delay) {
+            w->total += d - w->t[i].delay;
+            w->t[i].delay = d;
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- filesystem */
 
 static void bind_mount(const char *src, const char *dst, int ro) {
@@ -965,6 +1104,13 @@ int main(int argc, char **argv) {
     int init_done = 0, init_status = 0;
     long long cpu = 0;
     long long drain_deadline = 0;
+    struct rqwait rq;
+    rq_init(&rq, &cg);
+    /* Past its CPU limit (and the kill's tolerance) a run is either waiting for a CPU or idle: from then on
+     * the tree's tasks are sampled every 50 ms, so that tasks which exit still count. */
+    long long sample_from = O.cpu_ns > 0 ? O.cpu_ns + O.cpu_ns / 10 + 50000000LL : O.wall_ns / 2;
+    /* A safety net: waiting for a CPU extends the wall limit, but nothing outlives this. */
+    long long wall_cap = O.wall_ns > 0 ? 4 * O.wall_ns + 1000000000LL : 0;
     for (;;) {
         int busy = !init_done;
         for (int i = 0; i < 2; i++) busy |= streams[i].open || streams[i].len;
@@ -990,7 +1136,7 @@ int main(int argc, char **argv) {
         if (r < 0 && errno != EINTR) break;
         for (int j = 0; r > 0 && j < np; j++) {
             if (!pf[j].revents) continue;
-            if (idx[j] == 2) { init_done = 1; continue; }
+            if (idx[j] == 2) { init_done = 1; rq_final(&rq, init); continue; }
             struct stream *s = &streams[idx[j]];
             if (s->len) { pump_out(s); continue; }
             int res = pump_in(s);
@@ -1008,7 +1154,14 @@ int main(int argc, char **argv) {
         if (!killed_by && !init_done) {
             cpu = cg_cpu_ns(&cg);
             if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
-            else if (O.wall_ns > 0 && t - start > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+            else if (O.wall_ns > 0) {
+                long long el = t - start;
+                if (el > sample_from && t - rq.last_sample >= 50000000LL) rq_sample(&rq, t);
+                /* The counters only grow: a stale total that keeps the idle clock under the limit suffices. */
+                if (el - rq.total > O.wall_ns && rq.last_sample != t) rq_sample(&rq, t);
+                if (el > wall_cap) { killed_by = "wall_time_cap"; kill(init, SIGKILL); }
+                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+            }
         }
         if (init_done) {
             /* the namespace is gone, so the pipes reach EOF at once; bound the drain anyway */
@@ -1055,9 +1208,10 @@ int main(int argc, char **argv) {
     if (!m) return 3;
     fprintf(m, "{\"status\": %d, \"exec_errno\": %d, \"cpu_ns\": %lld, \"wall_ns\": %lld, \"peak\": %lld, "
                "\"failcnt\": %lld, \"oom_kill\": %lld, \"pids_max_hits\": %lld, \"stdout_bytes\": %lld, "
-               "\"stderr_bytes\": %lld, \"cgroup_v2\": %s, \"killed_by\": ",
+               "\"stderr_bytes\": %lld, \"cgroup_v2\": %s, \"wait_ns\": %lld, \"schedstat\": %d, "
+               "\"wall_cap_ns\": %lld, \"killed_by\": ",
             prog_status, exec_errno, cpu_ns, wall, peak, failcnt, oom_kill, pids_max_hits, streams[0].count,
-            streams[1].count, cg.v2 ? "true" : "false");
+            streams[1].count, cg.v2 ? "true" : "false", rq.total, rq.state, wall_cap);
     if (killed_by) json_str(m, killed_by);
     else fputs("null", m);
     fputs("}\n", m);
