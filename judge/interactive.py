@@ -42,7 +42,7 @@ class Interactor:
 class _Side:
     result: RunResult | None = None
     error: BaseException | None = None
-    ended: float = 0.0  # monotonic clock at the death of the process tree, as measured
+    ended: float = 0.0  # monotonic clock when the sandbox reported the tree dead
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,11 @@ def run_interactive(
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
-        start = time.monotonic()
         try:
             side.result = sandbox.run(stdin=own_read, stdout=own_write, **call)  # type: ignore[arg-type]
-            side.ended = start + side.result.wall_time
+            # When run() returns, not start + wall_time: the two sandboxes take different times to set
+            # up, and that difference can exceed the gap between the two deaths.
+            side.ended = time.monotonic()
         except BaseException as exc:  # reported by the caller; the pipes must still be closed
             side.error = exc
             side.ended = time.monotonic()

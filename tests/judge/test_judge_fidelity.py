@@ -8,6 +8,7 @@ addressed, so sharing it is safe) because compiling ~80 jury programs dominates 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -30,10 +31,21 @@ def _fidelity() -> ModuleType:
 
 fidelity = _fidelity()
 PROBLEMS = fidelity.problem_dirs(fidelity.shared_data())
+# These two run 50-80 CPU-heavy tests per accepted jury program (minutes of CPU in all): opt in.
+HEAVY = {"decryptingzodiac", "highwaycombinatorics"}
+RUN_HEAVY = os.environ.get("CPELO_SLOW_TESTS") == "1"
+
+
+def _param(problem: Path) -> object:
+    marks = [pytest.mark.slow]
+    if problem.name in HEAVY and not RUN_HEAVY:
+        reason = "minutes of CPU: set CPELO_SLOW_TESTS=1, or run bench/judge_fidelity.py"
+        marks.append(pytest.mark.skip(reason=reason))
+    return pytest.param(problem, id=problem.name, marks=marks)
 
 
 @pytest.mark.skipif(not PROBLEMS, reason=f"real data absent at {fidelity.shared_data()} (CPELO_SHARED_DATA)")
-@pytest.mark.parametrize("problem", PROBLEMS, ids=[p.name for p in PROBLEMS])
+@pytest.mark.parametrize("problem", [_param(p) for p in PROBLEMS])
 def test_jury_submissions_get_their_labels(problem: Path) -> None:
     cases, _skipped = fidelity.judge_problem(problem, jobs=2)
     assert cases, f"{problem}: no submission in a language this judge has"
