@@ -7,7 +7,6 @@ RUNTIME_ERROR, SANDBOX_ERROR -> JUDGE_ERROR; a clean exit goes to the checker.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,33 +50,17 @@ def run_verdict(
     if result.status is Status.OK:
         # The sandbox polls; a run that slipped past the limit between two polls is still over it.
         return Verdict.TIME_LIMIT_EXCEEDED if result.cpu_time > time_limit else None
-    busy = result.wall_time > 0 and result.cpu_time / result.wall_time >= 0.2
-    if result.status is Status.IDLE_LIMIT and busy:
-        # Busy all along but starved of a core on a loaded host: it was not idle, it was slow.
-        return Verdict.TIME_LIMIT_EXCEEDED
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
     if failed and language.memory_exceeded(result, output_tail):
         return Verdict.MEMORY_LIMIT_EXCEEDED
     return _STATUS_VERDICT[result.status]
 
 
-def host_load_factor() -> float:
-    """How oversubscribed the CPUs are now (1.0: at most one runnable task per core), capped at 8."""
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return 1.0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(8.0, max(1.0, load / cores))
-
-
 def solution_limits(language: Language, task: JudgeTask) -> sandbox.Limits:
-    """The language's limits for the task, with the wall-clock limit (2 x TL + 1 s) stretched by the
-    host's oversubscription: a busy program starved of a core must reach its CPU limit (TLE) rather
-    than be called idle. A program that sleeps or waits is still caught, only later."""
-    limits = language.run_limits(task.time_limit, task.memory_limit, task.output_limit)
-    wall = (2 * task.time_limit + 1) * host_load_factor()
-    return limits.model_copy(update={"wall_time": wall})
+    """The language's limits for the task. The wall-clock limit stays the sandbox's 2 x TL + 1 s: the
+    sandbox does not count time spent waiting for a core as idle (schedstat run_delay), so a busy
+    program starved of a CPU on a loaded host still reaches its CPU limit (TLE) instead of IDLENESS."""
+    return language.run_limits(task.time_limit, task.memory_limit, task.output_limit)
 
 
 def _tail(path: Path) -> bytes:
