@@ -1,0 +1,97 @@
+"""Where one sandboxed run's time goes: the native runner's phases, median over many runs of /bin/true.
+
+The runner, given ``--timing 1``, stamps CLOCK_MONOTONIC at each phase (its own and its clone child's) and
+reports the gaps; the Python side adds the spawn (before the runner's main) and the tail (after its last
+phase until ``wait`` returns). Compare the total with plain ``subprocess.run`` printed alongside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sandbox import Limits
+from sandbox.config import SandboxConfig
+from sandbox.native import _read_all, _runner_args
+from sandbox.runner_build import runner_path
+
+
+def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, float]:
+    mounts = config.cache_dir / "mnt"
+    (mounts / "root").mkdir(parents=True, exist_ok=True)
+    (mounts / "scratch").mkdir(exist_ok=True)
+    meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
+    args = _runner_args(
+        runner_path(config), argv, Limits(), workdir, None, [], [], config, mounts, meta_w, None, None
+    )
+    cut = args.index("--")
+    args[cut:cut] = ["--timing", "1"]
+    begin = time.monotonic_ns()
+    try:
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=(meta_w,),
+            env={},
+        )
+    finally:
+        os.close(meta_w)
+    raw = _read_all(meta_r)
+    os.close(meta_r)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.stderr.close()
+    proc.wait()
+    end = time.monotonic_ns()
+    try:
+        meta = json.loads(raw)
+    except ValueError:
+        raise SystemExit(f"runner failed: {err.decode(errors='replace')}") from None
+    phases: dict[str, int] = meta["phases_ns"]
+    last = meta["start_ns"] + sum(phases.values())
+    gaps = {"spawn_runner": meta["start_ns"] - begin, **phases, "runner_exit_to_python": end - last}
+    return {name: ns / 1e6 for name, ns in gaps.items()} | {"total": (end - begin) / 1e6}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    config = SandboxConfig()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.chmod(work, 0o755)
+        for _ in range(5):
+            one_run(["/bin/true"], work, config)
+        samples = [one_run(["/bin/true"], work, config) for _ in range(args.runs)]
+    plain = []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        subprocess.run(["/bin/true"], stdout=subprocess.DEVNULL)
+        plain.append((time.perf_counter() - t) * 1000)
+    names = list(samples[0])
+    medians = {n: statistics.median(s[n] for s in samples if n in s) for n in names}
+    report = {"runs": args.runs, "median_ms": medians, "plain_subprocess_ms": statistics.median(plain)}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"/bin/true in the native sandbox, median of {args.runs} runs per phase (ms)")
+    for name, ms in medians.items():
+        print(f"  {name:24s} {ms:7.3f}")
+    print(f"  {'plain subprocess.run':24s} {report['plain_subprocess_ms']:7.3f}")
+
+
+if __name__ == "__main__":
+    main()
