@@ -12,6 +12,7 @@ import click
 
 from contests.cli.errors import CpeloUsageError
 from contests.cli.sandbox_docker_cmd import sandbox_option
+from contests.report.model import verdict_short
 from contests.results import ContestOut, Results
 
 ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
@@ -142,7 +143,7 @@ def _problem_table(c: ContestOut) -> object:
         table.add_column(col, justify="left" if col.startswith(("problem", "attempts")) else "right")
     for p in c.problems:
         tries = " ".join(
-            f"{VERDICT_SHORT.get(a.verdict, a.verdict)}{a.failed_test or ''}@{a.minute:g}"
+            f"{verdict_short(a.verdict)}{a.failed_test or ''}@{a.minute:g}"
             + ("(sys)" if a.outcome == "failed_system_tests" else "")
             for a in p.attempts
         )
@@ -152,20 +153,6 @@ def _problem_table(c: ContestOut) -> object:
             result, tries or "(nothing submitted)", f"{p.pass_at_k.get('pass@1', 0):.2f}",
         )  # fmt: skip
     return table
-
-
-VERDICT_SHORT = {
-    "OK": "AC",
-    "WRONG_ANSWER": "WA",
-    "PRESENTATION_ERROR": "PE",
-    "TIME_LIMIT_EXCEEDED": "TLE",
-    "MEMORY_LIMIT_EXCEEDED": "MLE",
-    "RUNTIME_ERROR": "RE",
-    "IDLENESS_LIMIT_EXCEEDED": "IDLE",
-    "OUTPUT_LIMIT_EXCEEDED": "OLE",
-    "COMPILATION_ERROR": "CE",
-    "JUDGE_ERROR": "JE",
-}
 
 
 AGENT_OPTIONS = [

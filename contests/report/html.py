@@ -13,7 +13,6 @@ from html import escape
 from contests.report.method import method_comparison, method_rows
 from contests.report.model import (
     ATTEMPTS_LEGEND,
-    VERDICT_ABBREVIATIONS,
     Entry,
     Report,
     attempt_text,
@@ -28,6 +27,7 @@ from contests.report.model import (
     rank_text,
     score_text,
     split_ignored,
+    verdict_short,
 )
 from contests.report.plots import Plot, colour
 from contests.results import AttemptOut, ContestOut, ProblemOut
@@ -176,7 +176,7 @@ def _leaderboard(report: Report) -> str:
 
 
 def _attempt(a: AttemptOut) -> str:
-    short = VERDICT_ABBREVIATIONS.get(a.verdict, a.verdict)
+    short = verdict_short(a.verdict)
     kind = "ok" if a.verdict == "OK" and a.outcome == "accepted" else short.lower()
     title = f"{a.verdict}" + (f" on test {a.failed_test}" if a.failed_test else "") + f", minute {a.minute:g}"
     return f'<span class="v {kind}" title="{_e(title)}, {_e(a.outcome)}">{_e(attempt_text(a))}</span>'

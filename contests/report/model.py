@@ -17,19 +17,15 @@ from pydantic import BaseModel, ValidationError
 
 from contests.report.errors import ResultsFileError
 from contests.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
+from judge.verdict import Verdict
 
-VERDICT_ABBREVIATIONS = {
-    "OK": "AC",
-    "WRONG_ANSWER": "WA",
-    "PRESENTATION_ERROR": "PE",
-    "TIME_LIMIT_EXCEEDED": "TLE",
-    "MEMORY_LIMIT_EXCEEDED": "MLE",
-    "RUNTIME_ERROR": "RE",
-    "IDLENESS_LIMIT_EXCEEDED": "ILE",
-    "OUTPUT_LIMIT_EXCEEDED": "OLE",
-    "COMPILATION_ERROR": "CE",
-    "JUDGE_ERROR": "JE",
-}
+
+def verdict_short(verdict: str) -> str:
+    """The judge's abbreviation of a verdict (AC, WA, TLE, ...); an unknown string stays as it is."""
+    try:
+        return Verdict(verdict).short
+    except ValueError:
+        return verdict
 
 
 ATTEMPTS_LEGEND = (
@@ -336,7 +332,7 @@ def problem_result_text(p: ProblemOut, rules: str) -> str:
 
 def attempt_text(a: AttemptOut) -> str:
     """'WA2@37': verdict, first failed test, contest minute; a failure on the system tests marked."""
-    text = VERDICT_ABBREVIATIONS.get(a.verdict, a.verdict)
+    text = verdict_short(a.verdict)
     if a.failed_test is not None:
         text += str(a.failed_test)
     text += f"@{a.minute:g}"
