@@ -45,6 +45,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/file.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
@@ -560,15 +561,94 @@ static void rq_final(struct rqwait *w, pid_t pid) {
 
 /* ---------------------------------------------------------------- filesystem */
 
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#if !defined(SYS_mount_setattr) && defined(__NR_mount_setattr)
+#define SYS_mount_setattr __NR_mount_setattr
+#endif
+#if !defined(SYS_mount_setattr) && defined(__x86_64__)
+#define SYS_mount_setattr 442
+#endif
+/* Declared by hand: older libc/kernel headers lack it (layout MOUNT_ATTR_SIZE_VER0). */
+struct cpelo_mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Remounts the one mount at `dst` with `fl`; a mount carrying noexec (or atime flags) of its own
+ * refuses a remount that drops them, so those are carried over from its current flags. */
+static int remount_one(const char *dst, unsigned long fl) {
+    struct statvfs sv;
+    if (!statvfs(dst, &sv)) {
+        if (sv.f_flag & ST_NOEXEC) fl |= MS_NOEXEC;
+        if (sv.f_flag & ST_NOATIME) fl |= MS_NOATIME;
+        if (sv.f_flag & ST_NODIRATIME) fl |= MS_NODIRATIME;
+        if (sv.f_flag & ST_RELATIME) fl |= MS_RELATIME;
+    }
+    if (!mount(NULL, dst, NULL, fl, NULL)) return 0;
+    return mount(NULL, dst, NULL, fl | MS_NOEXEC, NULL);
+}
+
+/* Undoes mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void unescape_mountinfo(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else *w++ = *r;
+    }
+    *w = 0;
+}
+
+/* Fallback for kernels without mount_setattr (or a seccomp profile refusing it, as Docker's may):
+ * MS_REC binds submounts but a bind remount changes only the top one, so every mount below `dst`
+ * is remounted read-only one by one. Fails closed: a submount left writable aborts the run. */
+static void remount_tree_ro(const char *dst, unsigned long fl) {
+    if (remount_one(dst, fl)) meta_error("sandbox", "remount %s read-only: %s", dst, strerror(errno));
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f) meta_error("sandbox", "read /proc/self/mountinfo: %s", strerror(errno));
+    size_t n = strlen(dst);
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        /* "id parent major:minor root mountpoint ...": the fifth field. */
+        char *save = NULL, *tok = strtok_r(line, " ", &save);
+        for (int i = 0; tok && i < 4; i++) tok = strtok_r(NULL, " ", &save);
+        if (!tok) continue;
+        unescape_mountinfo(tok);
+        if (strncmp(tok, dst, n) || tok[n] != '/') continue;
+        if (remount_one(tok, fl)) {
+            int e = errno;
+            free(line);
+            fclose(f);
+            meta_error("sandbox", "remount submount %s read-only: %s", tok, strerror(e));
+        }
+    }
+    free(line);
+    fclose(f);
+}
+
 static void bind_mount(const char *src, const char *dst, int ro) {
     if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL))
         meta_error("sandbox", "bind mount %s -> %s: %s", src, dst, strerror(errno));
     unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | (ro ? MS_RDONLY : 0);
-    if (mount(NULL, dst, NULL, fl, NULL)) {
-        /* A mount carrying noexec of its own refuses a remount that drops it: keep it. */
-        if (mount(NULL, dst, NULL, fl | MS_NOEXEC, NULL))
-            meta_error("sandbox", "remount %s read-%s: %s", dst, ro ? "only" : "write", strerror(errno));
+    if (ro) {
+        /* Read-only must hold for every mount nested under the bind, not just its top. */
+#ifdef SYS_mount_setattr
+        struct cpelo_mount_attr attr = {MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0};
+        if (!syscall(SYS_mount_setattr, AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof attr)) return;
+#endif
+        /* Any failure (ENOSYS, seccomp's EPERM, ...) falls back to the walk, which fails closed. */
+        remount_tree_ro(dst, fl);
+        return;
     }
+    if (remount_one(dst, fl)) meta_error("sandbox", "remount %s read-write: %s", dst, strerror(errno));
 }
 
 /* Makes `inside` (an absolute sandbox path) exist under root as the same kind of thing as `host`. */

@@ -1,0 +1,61 @@
+"""Read-only exposure holds for mounts nested under an exposed directory, not only for its top."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sandbox import Limits, SandboxConfig, Status, run
+
+PY = "/usr/bin/python3"
+WRITE = (
+    "import errno, sys\n"
+    "for d in sys.argv[1:]:\n"
+    "    try:\n"
+    "        open(d + '/planted', 'w').write('x')\n"
+    "        print(d, 'written')\n"
+    "    except OSError as e:\n"
+    "        print(d, errno.errorcode[e.errno])\n"
+)
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Iterator[Path]:
+    """<tmp>/ro with a world-writable tmpfs mounted at <tmp>/ro/inner, so only read-only stops a write."""
+    ro = tmp_path / "ro"
+    inner = ro / "inner"
+    inner.mkdir(parents=True)
+    ro.chmod(0o777)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=1777", "cpelo-test-inner", str(inner)], check=True
+    )
+    try:
+        yield ro
+    finally:
+        subprocess.run(["umount", "-l", str(inner)], check=False)
+
+
+def test_nested_mount_under_readonly_path_is_readonly(
+    tmp_path: Path, nested: Path, config: SandboxConfig
+) -> None:
+    inner = nested / "inner"
+    out = tmp_path / "out"
+    work = tmp_path / "work"
+    work.mkdir()
+    r = run([PY, "-c", WRITE, str(nested), str(inner)], Limits(), workdir=work, stdout=out,
+            readonly_paths=[nested], config=config)  # fmt: skip
+    assert r.status == Status.OK, r
+    assert out.read_text().split("\n")[:2] == [f"{nested} EROFS", f"{inner} EROFS"]
+    assert not (inner / "planted").exists() and not (nested / "planted").exists()
+
+
+def test_host_nested_mount_is_writable_without_sandbox(nested: Path) -> None:
+    """Negative control: the nested tmpfs itself accepts the write, so EROFS above is the sandbox's doing."""
+    proc = subprocess.run(
+        [PY, "-c", WRITE, str(nested / "inner")], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.split() == [str(nested / "inner"), "written"]
+    assert (nested / "inner" / "planted").read_text() == "x"
