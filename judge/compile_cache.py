@@ -23,6 +23,18 @@ from pathlib import Path
 
 from judge.errors import CompileCacheError
 
+
+def publish_directory(staging: Path, final: Path) -> None:
+    """Move a complete staging directory to ``final`` in one rename. Entries are content-addressed, so
+    when a concurrent writer published ``final`` first, its content is ours and the loser just drops out
+    (the caller removes its staging directory)."""
+    try:
+        os.rename(staging, final)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+
+
 _STALE_TMP_SECONDS = 3600.0
 
 
@@ -82,11 +94,7 @@ class CompileCache:
             os.chmod(staging, 0o755)
             final = self._entry_dir(key)
             final.parent.mkdir(exist_ok=True)
-            try:
-                os.rename(staging, final)
-            except OSError as exc:
-                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                    raise
+            publish_directory(staging, final)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

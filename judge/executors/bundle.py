@@ -10,7 +10,6 @@ relative layouts (a checker finding testlib.h next to it or one directory up) st
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import re
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from judge.compile_cache import publish_directory
 from judge.executors.executor import ExecutorError
 from judge.task import JudgeTask
 
@@ -105,11 +105,7 @@ def unpack(bundle: ProblemBundle, root: Path) -> Path:
         (staging / _COMPLETE).write_text(bundle.digest)
         for folder, _dirs, _files in os.walk(staging):
             os.chmod(folder, 0o755)  # the sandbox's unprivileged user reads tests and checker sources
-        try:
-            os.rename(staging, root / bundle.digest)
-        except OSError as exc:
-            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                raise
+        publish_directory(staging, root / bundle.digest)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
