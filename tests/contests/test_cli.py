@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from contest_fixtures import kattis_package, openr1_record, polygon_package, write
 
-from contests.cli import cli
-from contests.cli.errors import run_main
+from contests.app.cli import cli
+from contests.app.cli.errors import run_main
 
 
 def cpelo(

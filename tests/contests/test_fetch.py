@@ -170,8 +170,8 @@ def test_fetch_command_then_import_a_real_contest(
 
     from contest_fixtures import openr1_record, write
 
-    from contests.cli import cli
-    from contests.cli.errors import run_main
+    from contests.app.cli import cli
+    from contests.app.cli.errors import run_main
 
     _, url = fake_api
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from contests.cli import cli
+from contests.app.cli import cli
 from elo.codeforces import rate
 
 ROWS = [

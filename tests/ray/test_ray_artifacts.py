@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ray_compare import without_measurements
 
-from contests.cli import cli
+from contests.app.cli import cli
 from judge.compile_cache import CompileCache
 from judge.executors import ExecutorError, make_executor
 from judge.executors.artifacts import entry_key, export_entry, import_entry

@@ -18,7 +18,7 @@ from ray_cluster import Cluster
 from ray_compare import judged, results_json, without_measurements
 
 from contests.agents import make_agent
-from contests.cli import cli
+from contests.app.cli import cli
 from contests.problem_loader import to_judge_task
 from contests.simulate import SimulateOptions, load_contest, simulate
 from judge.batch import Submission

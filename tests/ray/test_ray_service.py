@@ -15,7 +15,7 @@ from pathlib import Path
 from ray_cluster import Cluster
 from ray_compare import without_measurements
 
-from contests.cli.serve_cmd import load_package
+from contests.app.cli.serve import load_package
 from judge.service.db import make_engine, migrate
 from judge.service.problems import ProblemStore
 from judge.service.queue import DONE, JobQueue

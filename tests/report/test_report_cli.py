@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CPELO = [sys.executable, "-c", "from contests.cli import main; main()"]
+CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 
 
 def cpelo(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -17,10 +17,10 @@ from report_chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
 from test_report_html import keep_screenshot
 from test_report_markdown import table_after
 
-from contests.report.model import load_results
+from contests.app.report.model import load_results
 from contests.results import Results
 
-CPELO = [sys.executable, "-c", "from contests.cli import main; main()"]
+CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 CHROMIUM = chromium_binary()
 DEMOS = (("1600", "1"), ("2000", "2"))  # (rating of the demo contestant, samples per problem)
 DemoReport = tuple[Path, Path, str]  # the HTML file, the Markdown file, the --json output

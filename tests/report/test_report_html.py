@@ -16,9 +16,9 @@ from PIL import Image
 from report_chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
 from report_fixtures import make_results
 
-from contests.report import build_report, write_report
-from contests.report.model import contests_in_order
-from contests.report.plots import DPI, NARROW, WIDE
+from contests.app.report import build_report, write_report
+from contests.app.report.model import contests_in_order
+from contests.app.report.plots import DPI, NARROW, WIDE
 
 CHROMIUM = chromium_binary()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from contests.report import build_report, write_report
-from contests.report.model import load_results
+from contests.app.report import build_report, write_report
+from contests.app.report.model import load_results
 from contests.results import Results
 
 CELL_SPLIT = re.compile(r"(?<!\\)\|")

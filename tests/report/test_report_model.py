@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from report_fixtures import make_results
 
-from contests.report import ResultsFileError, build_report, report_from
-from contests.report.method import method_comparison, method_rows
-from contests.report.model import attempts_text, leaderboard, load_results
+from contests.app.report import ResultsFileError, build_report, report_from
+from contests.app.report.method import method_comparison, method_rows
+from contests.app.report.model import attempts_text, leaderboard, load_results
 from contests.results import Results
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from contests.report import build_report, report_from
-from contests.report.plots import DPI, NARROW, WIDE, all_plots, colour, distribution_plots, rating_plot
+from contests.app.report import build_report, report_from
+from contests.app.report.plots import DPI, NARROW, WIDE, all_plots, colour, distribution_plots, rating_plot
 from contests.results import Results
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
-CPELO = [sys.executable, "-c", "from contests.cli import main; main()"]
+CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 
 AB_CPP = """#include <cstdio>
 int main() { long long a, b; if (scanf("%lld %lld", &a, &b) != 2) return 1; printf("%lld\\n", a + b); }

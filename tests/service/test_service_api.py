@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import AB_CPP, new_token, problem_files, zip_bytes
 
-from contests.cli.serve_cmd import load_package
+from contests.app.cli.serve import load_package
 from judge.service.app import create_app
 from judge.service.settings import ServiceSettings
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from service_fixtures import AB_CPP, CPELO, Server, new_token, problem_files, zip_bytes
 from sqlalchemy import select
 
-from contests.cli import cli
+from contests.app.cli import cli
 from judge.service.auth import hash_token
 from judge.service.db import make_engine, tokens
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_fixtures import problem_files, zip_bytes
 
-from contests.cli.serve_cmd import load_package
+from contests.app.cli.serve import load_package
 from judge.service.db import make_engine, migrate
 from judge.service.errors import PackageRejected
 from judge.service.problems import ProblemExists, ProblemStore, check_archive, unpack

@@ -10,11 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import MAX_OK, SUM_OK, FakeServer, write_contest, write_replay
 
-from contests.cli import cli
+from contests.app.cli import cli
 
 
 def _cpelo(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "from contests.cli import main; main()"
+    code = "from contests.app.cli import main; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
 
 

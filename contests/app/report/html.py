@@ -10,8 +10,8 @@ import base64
 from collections.abc import Sequence
 from html import escape
 
-from contests.report.method import method_comparison, method_rows
-from contests.report.model import (
+from contests.app.report.method import method_comparison, method_rows
+from contests.app.report.model import (
     ATTEMPTS_LEGEND,
     Entry,
     Report,
@@ -29,7 +29,7 @@ from contests.report.model import (
     split_ignored,
     verdict_short,
 )
-from contests.report.plots import Plot, colour
+from contests.app.report.plots import Plot, colour
 from contests.results import AttemptOut, ContestOut, ProblemOut
 
 CSS = """

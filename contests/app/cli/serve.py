@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from contests.cli.sandbox_docker_cmd import sandbox_option
+from contests.app.cli.sandbox_docker import sandbox_option
 
 if TYPE_CHECKING:
     from judge.service.settings import ServiceSettings

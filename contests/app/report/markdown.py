@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from contests.report.method import method_comparison, method_rows
-from contests.report.model import (
+from contests.app.report.method import method_comparison, method_rows
+from contests.app.report.model import (
     ATTEMPTS_LEGEND,
     Entry,
     Report,
@@ -22,7 +22,7 @@ from contests.report.model import (
     rank_text,
     score_text,
 )
-from contests.report.plots import Plot
+from contests.app.report.plots import Plot
 from contests.results import ContestOut
 
 

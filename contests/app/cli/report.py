@@ -24,8 +24,8 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the headlines and leaderboard as JSON.")
 def report(results: tuple[Path, ...], html: Path | None, md: Path | None, as_json: bool) -> None:
     """Report the ratings in RESULTS... (files written by `cpelo simulate --out`, one per model)."""
-    from contests.report import build_report, write_report
-    from contests.report.model import fmt_ci, fmt_rating, percentile_text
+    from contests.app.report import build_report, write_report
+    from contests.app.report.model import fmt_ci, fmt_rating, percentile_text
 
     built = build_report(list(results))
     written = write_report(built, html=html, md=md)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contests.report.model import Entry, percentile_text, plural
+from contests.app.report.model import Entry, percentile_text, plural
 from contests.results import Results
 
 TIMING_MODELS = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contests.report.errors import ReportError, ResultsFileError
-from contests.report.html import render_html
-from contests.report.markdown import render_markdown, write_markdown
-from contests.report.model import Report, ReportView, build_report, load_results, report_from
-from contests.report.plots import Plot, all_plots
+from contests.app.report.errors import ReportError, ResultsFileError
+from contests.app.report.html import render_html
+from contests.app.report.markdown import render_markdown, write_markdown
+from contests.app.report.model import Report, ReportView, build_report, load_results, report_from
+from contests.app.report.plots import Plot, all_plots
 
 __all__ = [
     "Plot",

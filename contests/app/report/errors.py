@@ -1,4 +1,4 @@
-"""Errors of `contests.report`: a results file that cannot be read, or a report that cannot be written."""
+"""Errors of `contests.app.report`: a results file that cannot be read, or a report that cannot be written."""
 
 from __future__ import annotations
 

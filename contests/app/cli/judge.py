@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from contests.cli.sandbox_docker_cmd import sandbox_option
+from contests.app.cli.sandbox_docker import sandbox_option
 
 
 class _DefaultRun(click.Group):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from contests.cli.errors import CpeloUsageError
-from contests.cli.sandbox_docker_cmd import sandbox_option
-from contests.report.model import verdict_short
+from contests.app.cli.errors import CpeloUsageError
+from contests.app.cli.sandbox_docker import sandbox_option
+from contests.app.report.model import verdict_short
 from contests.results import ContestOut, Results
 
 ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])

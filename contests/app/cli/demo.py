@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from contests.cli.simulate_cmd import ESTIMATOR_CHOICE, TIMING_CHOICE
+from contests.app.cli.simulate import ESTIMATOR_CHOICE, TIMING_CHOICE
 
 DEMO_CONTEST = "cpelo-round-1"
 
@@ -52,7 +52,7 @@ def demo(
 ) -> None:
     """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile."""
     from contests.agents import make_agent
-    from contests.cli.simulate_cmd import print_summary, progress_reporter
+    from contests.app.cli.simulate import print_summary, progress_reporter
     from contests.simulate import SimulateOptions, load_contest, simulate
 
     options = SimulateOptions.model_validate(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from contests.report.errors import ResultsFileError
+from contests.app.report.errors import ResultsFileError
 from contests.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
 from judge.verdict import Verdict
 

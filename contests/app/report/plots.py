@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from contests.report.model import Entry, Report, contests_in_order, fmt_percent, interval, sort_key
+from contests.app.report.model import Entry, Report, contests_in_order, fmt_percent, interval, sort_key
 from elo.errors import PopulationError
 from elo.percentile import Population, population
 
