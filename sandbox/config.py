@@ -30,6 +30,12 @@ class SandboxConfig(BaseModel):
     )
     cgroup_root: Path = Field(Path("/sys/fs/cgroup"), description="mount point of the cgroup hierarchies")
     cgroup_name: str = Field("cpelo", description="parent cgroup under which each run gets its own cgroup")
+    cgroup_delegate: Path | None = Field(
+        None,
+        description="non-root only: a cgroup v2 directory delegated to this user (writable cgroup.procs and "
+        "cgroup.subtree_control, memory+pids available); None: the highest writable ancestor of the "
+        "process's own cgroup, as systemd's Delegate=yes makes",
+    )
     sandbox_uid: int = Field(65534, ge=1, description="unprivileged uid the program runs as (native)")
     sandbox_gid: int = Field(65534, ge=1, description="unprivileged gid the program runs as (native)")
     tmp_size: int | None = Field(None, gt=0, description="bytes of the private /tmp tmpfs; None: limits.disk")

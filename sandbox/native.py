@@ -10,12 +10,13 @@ import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxError, SandboxUnavailable
+from sandbox.host import check_userns, find_cgroup
 from sandbox.limits import Limits
-from sandbox.result import RunResult, Status
+from sandbox.result import Enforcement, RunResult, Status
 from sandbox.runner_build import runner_path
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
 from sandbox.unconfined import SAFE_PATH
@@ -34,11 +35,10 @@ def run_native(
     writable_paths: Sequence[Path],
     config: SandboxConfig,
 ) -> RunResult:
-    if os.geteuid() != 0:
-        raise SandboxUnavailable(
-            f"the native sandbox needs root (running as uid {os.geteuid()}): namespaces, cgroups and the "
-            "unprivileged sandbox uid cannot be set up; opt in to the unconfined backend to run without them"
-        )
+    cgroup_args = _host_args(config)
+    if cgroup_args:
+        # Rootless runs cannot keep a namespace alive with a bind mount in the host's mount namespace.
+        config = config.model_copy(update={"network": "private"})
     runner = runner_path(config)
     mounts = config.cache_dir / "mnt"
     (mounts / "root").mkdir(parents=True, exist_ok=True)
@@ -62,6 +62,7 @@ def run_native(
             meta_w,
             out_fd,
             err_fd,
+            cgroup_args,
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
         try:
@@ -81,6 +82,20 @@ def run_native(
         proc.stderr.close()
         code = proc.wait()
     return _result(meta_raw, runner_err, code, argv)
+
+
+def _host_args(config: SandboxConfig) -> list[str]:
+    """Root: the runner finds its cgroups itself. Any other user: an unprivileged user namespace, inside a
+    delegated cgroup v2 subtree when there is one, else under rlimits only (every result says which)."""
+    if os.geteuid() == 0:
+        return []
+    userns = check_userns()
+    if not userns.available:
+        raise SandboxUnavailable(f"the native sandbox without root needs user namespaces: {userns.reason}")
+    cgroup = find_cgroup(config)
+    if cgroup.version == "v2" and cgroup.parent is not None:
+        return ["--cgroup-v2", str(cgroup.parent)]
+    return ["--no-cgroup", "1"]
 
 
 def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:
@@ -105,6 +120,7 @@ def _runner_args(
     meta_fd: int,
     out_fd: int | None,
     err_fd: int | None,
+    host_args: Sequence[str] = (),
 ) -> list[str]:
     disk = config.tmp_size or limits.disk
     stack = limits.stack or limits.memory or 0
@@ -133,6 +149,7 @@ def _runner_args(
     ]  # fmt: skip
     if config.network == "shared":
         args += ["--netns", str(config.cache_dir / "netns")]
+    args += host_args
     for p in readonly_paths:
         args += ["--ro", str(p)]
     for p in writable_paths:
@@ -184,6 +201,7 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         "stdout_bytes": meta["stdout_bytes"],
         "stderr_bytes": meta["stderr_bytes"],
         "wait_time": max(meta.get("wait_ns", 0), 0) / 1e9,
+        "enforcement": _enforcement(meta),
     }
     if meta["exec_errno"]:
         name = os.strerror(meta["exec_errno"])
@@ -219,6 +237,12 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
     if failed:
         return RunResult(status=Status.NONZERO_EXIT, message=f"exit code {exit_code}{note}", **common)
     return RunResult(status=Status.OK, **common)
+
+
+def _enforcement(meta: Mapping[str, Any]) -> Enforcement:
+    cgroup = meta.get("cgroup") or ("v2" if meta.get("cgroup_v2") else "v1")
+    version: Literal["v1", "v2", "none"] = "none" if cgroup == "none" else "v2" if cgroup == "v2" else "v1"
+    return Enforcement.native(version, bool(meta.get("rootless")))
 
 
 def _idle_message(meta: Mapping[str, Any]) -> str:

@@ -19,11 +19,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sandbox.limits import Limits
-from sandbox.result import RunResult, Status
+from sandbox.result import Enforcement, RunResult, Status
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
 
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 _CHUNK = 1 << 16
+UNCONFINED = Enforcement(
+    memory="rlimit",
+    cpu_time="rlimit",
+    processes="none",
+    isolation="none",
+    cgroup="none",
+    peak_memory="rusage",
+)
 
 
 def run_unconfined(
@@ -170,6 +178,7 @@ def _result(
         stderr_bytes=counts["stderr"],
         killed_by=killed_by,
         message="unconfined backend: no isolation, CPU and memory of unreaped descendants not counted",
+        enforcement=UNCONFINED,
     )
 
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The sandbox on real cgroup-v2-only kernels: boots Debian's kernel under QEMU (TCG emulation: KVM guests
+# hang on the CI machines) on the host's own files shared read-only (9p) with a tmpfs overlay on top, and
+# runs scripts/vm/guest.py inside as root and as uid 1000 (with and without a delegated cgroup subtree).
+# Prints one JSON object per configuration and exits non-zero when any configuration failed.
+# Cached under $CPELO_VM_CACHE (default ~/.cache/cpelo/vm): the kernel and the initramfs.
+# Usage: scripts/vm-test.sh [--quick] [--timeout SECONDS] [--out DIR]   (root needed for apt-get only)
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+CACHE="${CPELO_VM_CACHE:-$HOME/.cache/cpelo/vm}"
+KPKG="${CPELO_VM_KERNEL:-linux-image-6.1.0-57-amd64}"  # bookworm's 6.1: memory.peak, cgroup.kill
+TIMEOUT=900
+OUT=""
+MODE=full
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --timeout) TIMEOUT="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    *) echo "vm-test: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+t0=$(date +%s.%N)
+
+need=()
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+[ -x /bin/busybox ] || need+=(busybox-static)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "vm-test: missing packages; run as root: apt-get install -y --no-install-recommends ${need[*]}" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+fi
+
+# The kernel: extracted from Debian's package into the cache, never installed into the host's /boot.
+KDIR="$CACHE/$KPKG"
+if [ ! -f "$KDIR/vmlinuz" ]; then
+  mkdir -p "$CACHE"
+  tmp="$(mktemp -d "$CACHE/.kernel.XXXXXX")"
+  ( cd "$tmp" && chmod 755 . && apt-get download -q "$KPKG" >/dev/null 2>&1 ) \
+    || ( cd "$tmp" && apt-get update -qq && apt-get download -q "$KPKG" >/dev/null )
+  dpkg-deb -x "$tmp"/*.deb "$tmp/x"
+  mkdir -p "$tmp/k"
+  cp "$tmp"/x/boot/vmlinuz-* "$tmp/k/vmlinuz"
+  cp -a "$tmp"/x/lib/modules/* "$tmp/k/modules"
+  rm -rf "$KDIR" && mv "$tmp/k" "$KDIR" && rm -rf "$tmp"
+fi
+
+# The initramfs: busybox, the modules for 9p and overlayfs (with their dependencies, in load order), /init.
+MODS=(9pnet_virtio 9p overlay virtio_pci)
+INIT="$REPO/scripts/vm/init"
+key="$(cat "$INIT" /bin/busybox <(echo "$KPKG ${MODS[*]}") | sha256sum | cut -c1-16)"
+INITRD="$CACHE/initramfs-$key.cpio.gz"
+if [ ! -f "$INITRD" ]; then
+  tmp="$(mktemp -d "$CACHE/.initrd.XXXXXX")"
+  mkdir -p "$tmp"/{bin,dev,proc,sys,host,rw,newroot,out,mods}
+  cp /bin/busybox "$tmp/bin/busybox"
+  cp "$INIT" "$tmp/init" && chmod 755 "$tmp/init"
+  order=()
+  add_mod() {  # depth-first: dependencies first
+    local name="$1" f dep
+    f="$(find "$KDIR/modules" -name "$name.ko*" | head -1)"
+    [ -n "$f" ] || { f="$(find "$KDIR/modules" -name "${name//_/-}.ko*" | head -1)"; }
+    [ -n "$f" ] || return 0  # built in
+    for dep in $(busybox strings "$f" | sed -n "s/^depends=//p" | tr ',' ' '); do add_mod "$dep"; done
+    case " ${order[*]} " in *" $f "*) ;; *) order+=("$f") ;; esac
+  }
+  for m in "${MODS[@]}"; do add_mod "$m"; done
+  i=10
+  for f in "${order[@]}"; do cp "$f" "$tmp/mods/$i-$(basename "$f")"; i=$((i + 1)); done
+  ( cd "$tmp" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 ) > "$INITRD.tmp"
+  mv "$INITRD.tmp" "$INITRD"
+  rm -rf "$tmp"
+  find "$CACHE" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "$(basename "$INITRD")" -delete
+fi
+t_prep=$(date +%s.%N)
+
+OUTDIR="${OUT:-$(mktemp -d /tmp/cpelo-vm.XXXXXX)}"
+mkdir -p "$OUTDIR" && chmod 777 "$OUTDIR"
+rm -f "$OUTDIR/results.jsonl" "$OUTDIR/done" "$OUTDIR/console.log"
+# cgroup_no_v1=all: only cgroup v2 exists, as on every current distribution.
+APPEND="console=ttyS0 quiet loglevel=3 panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
+APPEND+=" cpelo.repo=$REPO cpelo.mode=$MODE cpelo.home=$HOME cpelo.start=$t0"
+set +e
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
+  -accel tcg,thread=multi -cpu max -smp "${CPELO_VM_CPUS:-2}" -m "${CPELO_VM_MEM:-3072}" \
+  -nographic -no-reboot -nodefaults -serial stdio \
+  -kernel "$KDIR/vmlinuz" -initrd "$INITRD" -append "$APPEND" \
+  -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+  -virtfs local,path="$OUTDIR",mount_tag=out,security_model=none,multidevs=remap \
+  </dev/null >"$OUTDIR/console.log" 2>&1
+qrc=$?
+set -e
+t_end=$(date +%s.%N)
+if [ ! -f "$OUTDIR/done" ]; then
+  echo "vm-test: the VM did not finish (qemu exit $qrc, timeout ${TIMEOUT}s); console:" >&2
+  tail -40 "$OUTDIR/console.log" >&2
+  exit 1
+fi
+cat "$OUTDIR/results.jsonl"
+printf '{"summary": true, "prepare_s": %.1f, "vm_s": %.1f, "out": "%s"}\n' \
+  "$(awk "BEGIN{print $t_prep - $t0}")" "$(awk "BEGIN{print $t_end - $t_prep}")" "$OUTDIR"
+grep -q '"ok": false' "$OUTDIR/results.jsonl" && exit 1
+exit 0

@@ -1,0 +1,158 @@
+"""Inside the test VM (scripts/vm-test.sh): one configuration's results as one JSON line.
+
+Runs `cpelo sandbox selftest --json` (the attack suite), the judge's verdict table (the programs of
+tests/judge/programs, limits scaled for emulation: 3 s CPU instead of 1 s) and, with --mode full, the
+sandbox tests the mode supports and bench/sandbox_overhead.py. Appends the line to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+# Emulation (TCG) runs code 5-20x slower than the host: a 1 s limit would turn slow interpreters'
+# accepted runs into time limits. Every verdict program is either instant or unbounded, so 3 s
+# separates them as 1 s does on real hardware.
+TIME_LIMIT = 3.0
+CASES = ["ac", "wa", "pe", "tle", "mle", "re", "idle", "ole", "ce"]
+LANGUAGES = {"c11": "c", "cpp17": "cpp", "python3": "py"}
+SHARED_CACHE = Path("/tmp/cpelo-vm-compile-cache")  # compiled once, by the first configuration
+
+
+def verdict_table(languages: dict[str, str]) -> dict[str, str]:
+    """{"case/lang": verdict} for the judge's verdict-table programs, on the A+B task of its tests."""
+    from judge.judge import Judge
+    from judge.settings import JudgeSettings
+    from judge.task import CheckerKind, CheckerSpec, JudgeTask, TestCase
+
+    programs = REPO / "tests" / "judge" / "programs"
+    SHARED_CACHE.mkdir(mode=0o1777, exist_ok=True)
+    cache = SHARED_CACHE if os.access(SHARED_CACHE, os.W_OK) else Path(tempfile.mkdtemp())
+    judge = Judge(JudgeSettings(compile_cache=cache))
+    table: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        tests = []
+        for i, (inp, ans) in enumerate([("1 2\n", "3\n"), ("40 2\n", "42\n")], start=1):
+            (data / f"{i}.in").write_text(inp)
+            (data / f"{i}.ans").write_text(ans)
+            tests.append(TestCase(index=i, input=data / f"{i}.in", answer=data / f"{i}.ans"))
+        task = JudgeTask(
+            id="ab",
+            tests=tuple(tests),
+            time_limit=TIME_LIMIT,
+            memory_limit=64 << 20,
+            output_limit=1 << 20,
+            checker=CheckerSpec(kind=CheckerKind.LINES),
+        )
+        for case in CASES:
+            for lang, ext in languages.items():
+                source = programs / f"{case}.{ext}"
+                if source.exists():
+                    result = judge.judge(task, source, lang)
+                    table[f"{case}/{lang}"] = result.verdict.value
+    return table
+
+
+def selftest() -> tuple[list[dict[str, Any]], str]:
+    proc = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "cpelo"), "sandbox", "selftest", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        return [], f"selftest exit {proc.returncode}: {proc.stderr.strip()[-400:]}"
+    return [
+        {"name": a["name"], "contained": a["contained"], "status": a["status"]} for a in report["attacks"]
+    ], ""
+
+
+def pytest_subset(enforced_by_cgroup: bool) -> dict[str, Any]:
+    """The sandbox's own tests; those asserting cgroup accounting only where a cgroup holds the run."""
+    files = ["tests/sandbox/test_attacks.py", "tests/sandbox/test_mounts.py"]
+    if enforced_by_cgroup:
+        files.append("tests/sandbox/test_limits.py")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    tail = proc.stdout.strip().splitlines()[-1:] or [""]
+    return {"files": files, "ok": proc.returncode == 0, "summary": tail[0]}
+
+
+def overhead() -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "sandbox_overhead.py"), "--json", "--runs", "40"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    except (ValueError, IndexError):
+        return {"error": proc.stderr.strip()[-300:]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=["quick", "full"], default="quick")
+    ap.add_argument("--boot-s", type=float, default=0.0)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--label", required=True)
+    args = ap.parse_args()
+    start = time.monotonic()
+    from sandbox.host import diagnose
+
+    report = diagnose()
+    line: dict[str, Any] = {
+        "label": args.label,
+        "cgroup": "v2" if Path("/sys/fs/cgroup/cgroup.controllers").exists() else "v1",
+        "root": os.geteuid() == 0,
+        "delegated": report.cgroup.delegated,
+        "mode": report.mode,
+        "cgroup_used": report.cgroup.version,
+        "cgroup_reason": report.cgroup.reason,
+        "enforcement": report.enforcement.model_dump() if report.enforcement else None,
+        "not_enforced": report.not_enforced,
+        "kernel": os.uname().release,
+        "boot_s": args.boot_s,
+    }
+    attacks, error = selftest()
+    line["attacks"] = attacks
+    line["attacks_contained"] = f"{sum(a['contained'] for a in attacks)}/{len(attacks)}"
+    if error:
+        line["selftest_error"] = error
+    line["selftest_s"] = round(time.monotonic() - start, 1)
+    mark = time.monotonic()
+    line["verdicts"] = verdict_table(LANGUAGES)
+    line["verdict_time_limit_s"] = TIME_LIMIT
+    line["verdicts_s"] = round(time.monotonic() - mark, 1)
+    if args.mode == "full":
+        mark = time.monotonic()
+        line["pytest"] = pytest_subset(report.cgroup.version != "none")
+        line["pytest_s"] = round(time.monotonic() - mark, 1)
+        if args.label == "root":
+            line["overhead"] = overhead()
+    line["test_s"] = round(time.monotonic() - start, 1)
+    # Contained means every attack, except where the mode says a limit is not enforced by a cgroup.
+    line["ok"] = bool(attacks) and not error and all(a["contained"] for a in attacks)
+    with args.out.open("a") as out:
+        out.write(json.dumps(line) + "\n")
+
+
+if __name__ == "__main__":
+    main()
