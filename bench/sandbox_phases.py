@@ -21,20 +21,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sandbox import Limits
 from sandbox.config import SandboxConfig
-from sandbox.native import _read_all, _runner_args
+from sandbox.native import read_all
 from sandbox.runner_build import runner_path
+from sandbox.runner_protocol import RunnerCommand
 
 
 def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, float]:
-    mounts = config.cache_dir / "mnt"
-    (mounts / "root").mkdir(parents=True, exist_ok=True)
-    (mounts / "scratch").mkdir(exist_ok=True)
+    command = RunnerCommand.for_config(runner_path(config), config)
+    (command.mounts / "root").mkdir(parents=True, exist_ok=True)
+    (command.mounts / "scratch").mkdir(exist_ok=True)
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
-    args = _runner_args(
-        runner_path(config), argv, Limits(), workdir, None, [], [], config, mounts, meta_w, None, None
+    args = command.argv(
+        argv,
+        Limits(),
+        workdir=workdir,
+        env=None,
+        readonly_paths=[],
+        writable_paths=[],
+        meta_fd=meta_w,
+        out_fd=None,
+        err_fd=None,
+        timing=True,
     )
-    cut = args.index("--")
-    args[cut:cut] = ["--timing", "1"]
     begin = time.monotonic_ns()
     try:
         proc = subprocess.Popen(
@@ -47,7 +55,7 @@ def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, 
         )
     finally:
         os.close(meta_w)
-    raw = _read_all(meta_r)
+    raw = read_all(meta_r)
     os.close(meta_r)
     assert proc.stderr is not None
     err = proc.stderr.read()

@@ -5,22 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from sandbox.attacks.table import ATTACKS, Attack, programs_dir
+from sandbox.attacks.attack import Attack, Observation, SuiteContext, programs_dir
+from sandbox.attacks.table import ATTACKS
 from sandbox.config import SandboxConfig
-from sandbox.limits import Limits
-from sandbox.result import RunResult, Status
+from sandbox.result import Status
 from sandbox.run import run
 
 PYTHON = "/usr/bin/python3"  # a real binary: the `python3` on PATH may be a shell shim
@@ -40,90 +37,6 @@ class SuiteReport(BaseModel):
     attacks: list[AttackOutcome]
     passed: int
     failed: int
-
-
-class SuiteContext:
-    """Host-side bait: a secret file and env var, loopback listeners, a sentinel process, a token."""
-
-    def __init__(self, base: Path) -> None:
-        self.secret = f"cpelo-secret-{secrets.token_hex(12)}"
-        self.token = f"cpelo-daemon-{secrets.token_hex(8)}"
-        bait = base / "host-only"
-        bait.mkdir(mode=0o700)
-        self.secret_path = bait / "secret.txt"
-        self.secret_path.write_text(self.secret)
-        self.outside_path = bait / "escaped.txt"
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(16)
-        self.tcp.setblocking(False)
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
-        self.udp.setblocking(False)
-        # A host process, bait for kill(-1) and for readers of /proc/PID/environ (the secret is in its
-        # environment block; os.environ changes of the judge itself never show there).
-        self.sentinel = subprocess.Popen(["/bin/sleep", "3600"], env={"CPELO_SELFTEST_SECRET": self.secret})
-
-    def placeholders(self) -> dict[str, str]:
-        return {
-            "secret_path": str(self.secret_path),
-            "outside_path": str(self.outside_path),
-            "tcp_port": str(self.tcp.getsockname()[1]),
-            "udp_port": str(self.udp.getsockname()[1]),
-            "token": self.token,
-        }
-
-    def tcp_connections(self) -> int:
-        n = 0
-        with contextlib.suppress(BlockingIOError):
-            while True:
-                conn, _ = self.tcp.accept()
-                conn.close()
-                n += 1
-        return n
-
-    def udp_datagrams(self) -> int:
-        n = 0
-        with contextlib.suppress(BlockingIOError):
-            while True:
-                self.udp.recv(65536)
-                n += 1
-        return n
-
-    def sentinel_alive(self) -> bool:
-        return self.sentinel.poll() is None
-
-    def survivors(self) -> list[int]:
-        """Host pids whose command line carries the token (a daemon that escaped the run's end)."""
-        found = []
-        token = self.token.encode()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if token in f.read():
-                        found.append(int(entry))
-            except OSError:
-                continue
-        return found
-
-    def close(self) -> None:
-        self.tcp.close()
-        self.udp.close()
-        self.sentinel.kill()
-        self.sentinel.wait()
-
-
-@dataclass
-class Observation:
-    attack: Attack
-    result: RunResult
-    output: str
-    workdir: Path
-    limits: Limits
-    ctx: SuiteContext
-    judge_rss_growth: int
 
 
 def _compile(attack: Attack, workdir: Path) -> tuple[list[str], str | None]:

@@ -71,6 +71,7 @@ def run_request(request: dict[str, object], fds: list[int], runner: str) -> dict
     slots = dict(zip(request["slots"], fds, strict=True))  # type: ignore[call-overload]
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
     try:
+        # The fd slots of sandbox.runner_protocol.FdSlot (this file runs without the package).
         numbers = {"@meta": meta_w, "@out": slots.get("out", -1), "@err": slots.get("err", -1)}
         args = [runner, *(str(numbers.get(a, a)) for a in request["args"])]  # type: ignore[attr-defined]
         passed = tuple(fd for fd in (meta_w, slots.get("out"), slots.get("err")) if fd is not None)
