@@ -1,5 +1,7 @@
-/* The run's cgroup: v1 (memory, pids, cpuacct hierarchies) or v2 where the host delegates memory and pids.
- * It limits memory and processes and measures CPU time and peak memory of the whole tree. */
+/* The run's cgroup: v1 (memory, pids, cpuacct hierarchies), v2 where memory and pids are available (as
+ * root at the hierarchy's root, or a subtree delegated to the user: --cgroup-v2), or none at all
+ * (--no-cgroup: rootless without delegation, see limits.c). It limits memory and processes and measures
+ * CPU time (cpu.stat's usage_usec needs no cpu controller) and peak memory of the whole tree. */
 #include "runner.h"
 
 #include <dirent.h>
@@ -53,25 +55,53 @@ static void cg_make_dir(char *out, size_t outlen, const char *base, const char *
     if (mkdir(out, 0755)) meta_error("unavailable", "cannot create cgroup %s: %s", out, strerror(errno));
 }
 
+/* Makes memory and pids available to the children of v2 directory `dir` (its cgroup.subtree_control).
+ * The kernel refuses while `dir` itself holds processes (other than at the root): said in one line. */
+static void cg_enable(const char *dir) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
+    if (has_word(path, "memory") && has_word(path, "pids")) return;
+    if (write_str(path, "+memory +pids") && !(has_word(path, "memory") && has_word(path, "pids")))
+        meta_error("unavailable",
+                   "cannot enable the memory and pids controllers in %s: %s%s (memory, pids and CPU limits "
+                   "cannot be enforced)",
+                   path, strerror(errno),
+                   errno == EBUSY ? "; the cgroup holds processes itself: move them into a child cgroup" : "");
+}
+
 void cg_setup(struct cgroup *cg) {
     char unique[128], path[600], v2root[512];
     snprintf(unique, sizeof unique, "r%d-%lld", (int)getpid(), now_ns());
     memset(cg, 0, sizeof *cg);
     cg->cpu_fd = -1;
-    /* v2 where the host delegates memory and pids to child groups (cgroup2 at the root or at unified/). */
+    if (O.no_cgroup) {
+        cg->none = 1;
+        return;
+    }
+    if (O.cgroup_v2_dir) {
+        /* Given by the caller (a delegated subtree): runs go under it, it goes under its parent. */
+        const char *slash = strrchr(O.cgroup_v2_dir, '/');
+        if (!slash || slash == O.cgroup_v2_dir || snprintf(v2root, sizeof v2root, "%.*s",
+                                                            (int)(slash - O.cgroup_v2_dir), O.cgroup_v2_dir) >= (int)sizeof v2root)
+            meta_error("usage", "bad --cgroup-v2 %s", O.cgroup_v2_dir);
+        O.cgroup_name = slash + 1;
+        cg->v2 = 1;
+    }
+    /* v2 where memory and pids are available (cgroup2 at the root or at unified/): enabled for children
+     * here if the host has not done it already, as systemd does at boot. */
     const char *cands[2] = {"", "/unified"};
     for (int i = 0; i < 2 && !cg->v2; i++) {
         snprintf(v2root, sizeof v2root, "%s%s", O.cgroup_root, cands[i]);
-        snprintf(path, sizeof path, "%s/cgroup.subtree_control", v2root);
+        snprintf(path, sizeof path, "%s/cgroup.controllers", v2root);
         if (has_word(path, "memory") && has_word(path, "pids")) cg->v2 = 1;
     }
     if (cg->v2) {
         char parent[600];
+        cg_enable(v2root);
         snprintf(parent, sizeof parent, "%s/%s", v2root, O.cgroup_name);
         if (mkdir(parent, 0755) && errno != EEXIST)
             meta_error("unavailable", "cannot create cgroup %s: %s", parent, strerror(errno));
-        snprintf(path, sizeof path, "%s/cgroup.subtree_control", parent);
-        write_str(path, "+memory +pids");
+        cg_enable(parent);
         cg_make_dir(cg->mem, sizeof cg->mem, v2root, unique);
         strcpy(cg->pids, cg->mem);
         strcpy(cg->cpu, cg->mem);
@@ -124,6 +154,7 @@ void cg_setup(struct cgroup *cg) {
 }
 
 long long cg_cpu_ns(struct cgroup *cg) {
+    if (cg->none) return -1;
     if (!cg->v2) return read_ll_fd(cg->cpu_fd);
     char buf[1024];
     ssize_t n = pread(cg->cpu_fd, buf, sizeof buf - 1, 0);
@@ -136,6 +167,12 @@ long long cg_cpu_ns(struct cgroup *cg) {
 /* Kills every process in the cgroup until it is empty (the pid namespace's death does most of this). */
 void cg_kill_all(struct cgroup *cg) {
     char path[600], buf[8192];
+    if (cg->none) return; /* the pid namespace died with its init: nothing of the run is left */
+    if (cg->v2) {
+        /* cgroup.kill (Linux 5.14) kills the whole tree at once, racing forks included. */
+        snprintf(path, sizeof path, "%s/cgroup.kill", cg->pids);
+        write_str(path, "1");
+    }
     snprintf(path, sizeof path, "%s/cgroup.procs", cg->pids);
     for (int round = 0; round < 1000; round++) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -150,6 +187,7 @@ void cg_kill_all(struct cgroup *cg) {
 }
 
 void cg_remove(struct cgroup *cg) {
+    if (cg->none) return;
     char *dirs[3] = {cg->mem, cg->pids, cg->cpu};
     int n = cg->v2 ? 1 : 3;
     for (int i = 0; i < n; i++) {
@@ -163,6 +201,7 @@ void cg_remove(struct cgroup *cg) {
 }
 
 int cg_join(struct cgroup *cg) {
+    if (cg->none) return 0;
     for (int i = 0; i < cg->n_procs; i++)
         if (write(cg->procs_fd[i], "0", 1) != 1) return -1;
     return 0;
@@ -171,6 +210,8 @@ int cg_join(struct cgroup *cg) {
 void cg_read_final(struct cgroup *cg, struct run_meta *m) {
     char path[600];
     m->cgroup_v2 = cg->v2;
+    m->cgroup_none = cg->none;
+    if (cg->none) return; /* main.c fills in what rusage tells */
     if (cg->v2) {
         snprintf(path, sizeof path, "%s/memory.peak", cg->mem);
         m->peak = read_ll(path);

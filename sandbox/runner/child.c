@@ -24,9 +24,11 @@ static void __attribute__((noreturn)) fail(int exec_fd, int e, int code) {
 static void __attribute__((noreturn)) exec_program(struct cgroup *cg, int exec_fd) {
     if (cg_join(cg)) fail(exec_fd, errno, 127);
     mark("child_cgroup_join");
-    apply_rlimits();
-    /* Raw syscalls: nothing of libc's thread bookkeeping is needed in a single-threaded child. */
-    if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, O.gid, O.gid, O.gid) ||
+    apply_rlimits(cg->none);
+    /* Raw syscalls: nothing of libc's thread bookkeeping is needed in a single-threaded child. In a user
+     * namespace setgroups is denied (an unprivileged map requires it) and the ids are already O.uid/O.gid;
+     * execve of a non-root uid then drops every capability. */
+    if ((!O.rootless && syscall(SYS_setgroups, 0, NULL)) || syscall(SYS_setresgid, O.gid, O.gid, O.gid) ||
         syscall(SYS_setresuid, O.uid, O.uid, O.uid))
         fail(exec_fd, errno, 127);
     /* Changing uids cleared the parent-death signal: if the runner dies, the program must too. */

@@ -1,5 +1,6 @@
 /* The rlimits of the program: per-process limits the cgroup cannot express (open files, file size,
- * stack, no core dumps) and a CPU-time backstop behind the runner's own polling. */
+ * stack, no core dumps) and a CPU-time backstop behind the runner's own polling; where no cgroup holds the
+ * run (rootless without delegation), memory and process count as well. */
 #include "runner.h"
 
 #include <sys/resource.h>
@@ -10,7 +11,7 @@ static void set_rlimit(int res, long long v) {
     setrlimit(res, &rl);
 }
 
-void apply_rlimits(void) {
+void apply_rlimits(int no_cgroup) {
     if (O.cpu_ns > 0) {
         /* A second line behind the runner's polling: whole seconds, a bit above the limit. */
         long long s = O.cpu_ns / 1000000000LL + 2;
@@ -23,4 +24,10 @@ void apply_rlimits(void) {
     set_rlimit(RLIMIT_CORE, 0);
     set_rlimit(RLIMIT_MEMLOCK, 0);
     set_rlimit(RLIMIT_MSGQUEUE, 0);
+    if (no_cgroup) {
+        /* Without a cgroup: private writable memory per process, and tasks of the run's uid in its own user
+         * namespace (since Linux 5.14 counted per user namespace, so the user's other processes do not count). */
+        if (O.mem > 0) set_rlimit(RLIMIT_DATA, O.mem);
+        set_rlimit(RLIMIT_NPROC, O.procs);
+    }
 }

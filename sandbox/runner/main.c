@@ -11,11 +11,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 struct opts O;
+
+/* CPU time of a process (all its threads) and of the children it reaped, from /proc/<pid>/stat (clock
+ * ticks): the measure where no cgroup holds the run. */
+static long long proc_cpu_ns(pid_t pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    unsigned long long ut, st;
+    long long cut, cst;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", &ut, &st, &cut, &cst) != 4)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    return (long long)(ut + st + (unsigned long long)cut + (unsigned long long)cst) * (1000000000LL / (hz > 0 ? hz : 100));
+}
 
 static long long num(const char *s) {
     char *end;
@@ -61,6 +82,8 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--cgroup-root")) O.cgroup_root = v;
         else if (!strcmp(k, "--cgroup-name")) O.cgroup_name = v;
         else if (!strcmp(k, "--netns")) O.netns_path = v;
+        else if (!strcmp(k, "--cgroup-v2")) O.cgroup_v2_dir = v;
+        else if (!strcmp(k, "--no-cgroup")) O.no_cgroup = num(v) != 0;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
         else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
         else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
@@ -81,12 +104,12 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     /* If the judge dies, so does the runner, then the program and with it its whole pid namespace. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (geteuid() != 0)
-        meta_error("unavailable", "the native sandbox runner needs root (uid %d): namespaces, cgroups and the "
-                                  "unprivileged sandbox uid cannot be set up", (int)geteuid());
+    O.rootless = geteuid() != 0;
+    if (O.rootless && O.netns_path) meta_error("usage", "--netns needs root (a bind mount in the host's namespace)");
     struct cgroup cg;
     cg_setup(&cg);
     mark("cgroup_setup");
+    if (O.rootless) enter_userns();
     if (O.netns_path) O.netns_fd = shared_netns(O.netns_path);
     if (unshare(CLONE_NEWNS)) {
         cg_remove(&cg);
@@ -101,6 +124,10 @@ int main(int argc, char **argv) {
         meta_error("sandbox", "pipe: %s", strerror(errno));
 
     O.huge_alloc = impossible_alloc();
+    /* Without a cgroup one allocation beyond the memory limit is its breach (RLIMIT_DATA would refuse it
+     * and the program die of its own abort): the seccomp rule kills it so that it is reported as such. */
+    if (cg.none && O.mem > 0 && (O.huge_alloc == 0 || (unsigned long long)O.mem < O.huge_alloc))
+        O.huge_alloc = (unsigned long long)O.mem;
     mark("pipes");
     long long start = now_ns();
     int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
@@ -131,6 +158,8 @@ int main(int argc, char **argv) {
     int init_done = 0, init_status = 0;
     long long cpu = 0;
     long long drain_deadline = 0;
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
     struct rqwait rq;
     rq_init(&rq, &cg);
     /* Past its CPU limit (and the kill's tolerance) a run is either waiting for a CPU or idle: from then on
@@ -175,11 +204,11 @@ int main(int argc, char **argv) {
         }
         if (pidfd < 0 && !init_done) {
             int st;
-            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; init_status = st; }
+            if (wait4(init, &st, WNOHANG | __WALL, &usage) == init) { init_done = 2; init_status = st; }
         }
         long long t = now_ns();
         if (!killed_by && !init_done) {
-            cpu = cg_cpu_ns(&cg);
+            cpu = cg.none ? proc_cpu_ns(init) : cg_cpu_ns(&cg);
             if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
             else if (O.wall_ns > 0) {
                 long long el = t - start;
@@ -197,7 +226,7 @@ int main(int argc, char **argv) {
         }
     }
     mark("program_exited");
-    if (init_done != 2 && waitpid(init, &init_status, __WALL) != init) init_status = -1;
+    if (init_done != 2 && wait4(init, &init_status, __WALL, &usage) != init) init_status = -1;
     long long wall = now_ns() - start;
     mark("reaped");
     cg_kill_all(&cg);
@@ -208,6 +237,17 @@ int main(int argc, char **argv) {
     struct run_meta meta = {0};
     meta.cpu_ns = cg_cpu_ns(&cg);
     cg_read_final(&cg, &meta);
+    meta.rootless = O.rootless;
+    if (cg.none) {
+        /* The main process and the descendants it reaped: CPU time, and the largest resident set of one
+         * process. A failing program that had reached half its memory limit is taken to have hit it (its
+         * allocations then fail under RLIMIT_DATA: doubling containers stop at half the limit). */
+        meta.cpu_ns = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000LL +
+                      (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000LL;
+        if (cpu > meta.cpu_ns) meta.cpu_ns = cpu;
+        meta.peak = usage.ru_maxrss * 1024LL;
+        meta.failcnt = O.mem > 0 && 2 * meta.peak >= O.mem;
+    }
     mark("cgroup_read");
     cg_remove(&cg);
     mark("cgroup_remove");

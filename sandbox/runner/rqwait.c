@@ -14,7 +14,9 @@
 
 void rq_init(struct rqwait *w, struct cgroup *cg) {
     memset(w, 0, sizeof *w);
-    snprintf(w->tasks_path, sizeof w->tasks_path, "%s/%s", cg->cpu, cg->v2 ? "cgroup.threads" : "tasks");
+    /* Without a cgroup there is no list of the tree's tasks: waiting for a CPU then counts as idle. */
+    if (!cg->none)
+        snprintf(w->tasks_path, sizeof w->tasks_path, "%s/%s", cg->cpu, cg->v2 ? "cgroup.threads" : "tasks");
 }
 
 /* run_delay of one task (ns), or -1 when it is gone or the file is missing. */

@@ -50,6 +50,9 @@ struct opts {
     int netns_fd;
     unsigned long long huge_alloc;
     const char *netns_path;
+    const char *cgroup_v2_dir; /* non-root: the delegated v2 directory holding one cgroup per run */
+    int no_cgroup;             /* non-root without a delegated cgroup: rlimits and polling only */
+    int rootless;              /* not root: the sandbox is built from an unprivileged user namespace */
 };
 
 /* The run's options, parsed once from the command line and read-only afterwards. */
@@ -59,7 +62,7 @@ extern struct opts O;
 
 /* Everything the runner measured, written as one JSON line to --meta-fd (see sandbox/runner_protocol.py). */
 struct run_meta {
-    int status, exec_errno, cgroup_v2, schedstat;
+    int status, exec_errno, cgroup_v2, cgroup_none, rootless, schedstat;
     long long cpu_ns, wall_ns, peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
         wall_cap_ns;
     const char *killed_by;
@@ -96,7 +99,7 @@ int mkdir_p(const char *path, mode_t mode);
 /* ---------------------------------------------------------------- cgroup.c: the run's cgroup */
 
 struct cgroup {
-    int v2;
+    int v2, none;                        /* none: no cgroup at all (rootless without delegation) */
     char mem[512], pids[512], cpu[512]; /* directories (all the same in v2) */
     int cpu_fd;                          /* cpuacct.usage (ns) or cpu.stat (usec) */
     int procs_fd[3];
@@ -150,6 +153,12 @@ unsigned long long impossible_alloc(void);
 /* In the child, last thing before execve: no_new_privs and the filter. Exits 126 on failure. */
 void install_seccomp(unsigned long long huge);
 
+/* ---------------------------------------------------------------- userns.c: rootless mode */
+
+/* Enters a fresh user namespace where the runner is O.uid/O.gid (mapped to its own ids outside) with
+ * every capability over the namespaces it creates next. */
+void enter_userns(void);
+
 /* ---------------------------------------------------------------- netns.c: the network namespace */
 
 /* An fd of the loopback-only namespace kept at `path`, made on first use. */
@@ -158,8 +167,8 @@ void bring_up_lo(void);
 
 /* ---------------------------------------------------------------- limits.c: rlimits */
 
-/* In the child: every rlimit of the run. */
-void apply_rlimits(void);
+/* In the child: every rlimit of the run (with `no_cgroup`, memory and processes too). */
+void apply_rlimits(int no_cgroup);
 
 /* ---------------------------------------------------------------- child.c: the program's side */
 
