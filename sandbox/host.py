@@ -82,8 +82,16 @@ def _own_v2_cgroup(mount: Path, proc_cgroup: str) -> Path | None:
     return None
 
 
-def _writable_cgroup(path: Path) -> bool:
-    return all(os.access(path / f, os.W_OK) for f in ("cgroup.procs", "cgroup.subtree_control"))
+def _writable_cgroup(path: Path, uid: int) -> bool:
+    """Delegated to `uid`: its control files are the user's (systemd chowns them; root may write anyway)."""
+    for name in ("cgroup.procs", "cgroup.subtree_control"):
+        try:
+            st = (path / name).stat()
+        except OSError:
+            return False
+        if not (uid == 0 or st.st_uid == uid or st.st_mode & 0o002):
+            return False
+    return True
 
 
 def find_cgroup(
@@ -121,7 +129,7 @@ def find_cgroup(
         found = None
         probe = own
         while probe is not None and probe != v2 and probe.is_relative_to(v2):
-            if _writable_cgroup(probe):
+            if _writable_cgroup(probe, uid):
                 found = probe
             probe = probe.parent
         if found is None:
@@ -131,7 +139,7 @@ def find_cgroup(
             )
         base = found
         how = f"the subtree delegated to uid {uid}"
-    if not _writable_cgroup(base):
+    if not _writable_cgroup(base, uid):
         return CgroupHost(
             version="none", reason=f"{how} is not writable (cgroup.procs, cgroup.subtree_control)"
         )
@@ -152,9 +160,8 @@ def find_cgroup(
     )
 
 
-def check_userns() -> UsernsHost:
+def check_userns(sysctl: Path = Path("/proc/sys")) -> UsernsHost:
     """Whether unprivileged user namespaces are allowed, and if not, which setting refuses them."""
-    sysctl = Path("/proc/sys")
     clone = _read(sysctl / "kernel/unprivileged_userns_clone").strip()
     if clone == "0":
         return UsernsHost(

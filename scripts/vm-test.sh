@@ -76,6 +76,21 @@ if [ ! -f "$INITRD" ]; then
   rm -rf "$tmp"
   find "$CACHE" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "$(basename "$INITRD")" -delete
 fi
+# The sandbox runner, built here: compiling it under emulation takes half a minute per user.
+RUNNERS="$CACHE/runner"
+mkdir -p "$RUNNERS"
+PYTHONPATH="$REPO" "$REPO/.venv/bin/python" -c \
+  'import sys; from pathlib import Path; from sandbox import SandboxConfig; from sandbox.runner_build import runner_path; runner_path(SandboxConfig(cache_dir=Path(sys.argv[1])))' \
+  "$RUNNERS"
+# Native builds of every program the VM runs, with the host's own results as the reference (see
+# scripts/vm/guest.py --prepare), kept per version of the code that produces them.
+src_key="$(cd "$REPO" && find sandbox judge tests/judge/programs scripts/vm -type f ! -name '*.pyc' | sort \
+  | xargs sha256sum | sha256sum | cut -c1-16)"
+PREBUILT="$CACHE/prebuilt-$src_key"
+if [ ! -f "$PREBUILT/host.json" ]; then
+  rm -rf "$CACHE"/prebuilt-*
+  PYTHONPATH="$REPO" "$REPO/.venv/bin/python" "$REPO/scripts/vm/guest.py" --prepare "$PREBUILT"
+fi
 t_prep=$(date +%s.%N)
 
 OUTDIR="${OUT:-$(mktemp -d /tmp/cpelo-vm.XXXXXX)}"
@@ -83,7 +98,7 @@ mkdir -p "$OUTDIR" && chmod 777 "$OUTDIR"
 rm -f "$OUTDIR/results.jsonl" "$OUTDIR/done" "$OUTDIR/console.log"
 # cgroup_no_v1=all: only cgroup v2 exists, as on every current distribution.
 APPEND="console=ttyS0 quiet loglevel=3 panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
-APPEND+=" cpelo.repo=$REPO cpelo.mode=$MODE cpelo.home=$HOME cpelo.start=$t0"
+APPEND+=" cpelo.repo=$REPO cpelo.mode=$MODE cpelo.runners=$RUNNERS cpelo.prebuilt=$PREBUILT"
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
   -accel tcg,thread=multi -cpu max -smp "${CPELO_VM_CPUS:-2}" -m "${CPELO_VM_MEM:-3072}" \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import resource
 import shutil
@@ -39,18 +40,33 @@ class SuiteReport(BaseModel):
     failed: int
 
 
-def _compile(attack: Attack, workdir: Path) -> tuple[list[str], str | None]:
-    """The argv running the attack's program from ``workdir``, or an error message."""
+def _compile(attack: Attack, workdir: Path, build_cache: Path | None = None) -> tuple[list[str], str | None]:
+    """The argv running the attack's program from ``workdir``, or an error message. With ``build_cache``,
+    binaries are kept there by the hash of source and command (emulated test machines compile slowly)."""
     src = programs_dir() / attack.source
     if src.suffix == ".py":
         shutil.copy(src, workdir / src.name)
         return [PYTHON, str(workdir / src.name)], None
     exe = workdir / "prog"
     cc = ["gcc", "-O2"] if src.suffix == ".c" else ["g++", "-O2", "-pthread"]
-    proc = subprocess.run([*cc, "-o", str(exe), str(src)], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        return [], f"compile failed: {proc.stderr.strip()[-500:]}"
-    if attack.setuid_root:
+    cached = None
+    if build_cache is not None:
+        key = hashlib.sha256(src.read_bytes() + " ".join(cc).encode()).hexdigest()[:16]
+        cached = build_cache / f"{src.stem}-{key}"
+        if cached.exists():
+            shutil.copy(cached, exe)
+            cached = None
+    if not exe.exists():
+        proc = subprocess.run([*cc, "-o", str(exe), str(src)], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            return [], f"compile failed: {proc.stderr.strip()[-500:]}"
+        if cached is not None and os.access(cached.parent, os.W_OK):
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+            shutil.copy(exe, tmp)
+            os.replace(tmp, cached)
+    # Only root can make a setuid-root file; a rootless suite runs the program without the bit (the host's
+    # own setuid binaries in /usr are what no_new_privs has to neutralise there).
+    if attack.setuid_root and os.geteuid() == 0:
         os.chown(exe, 0, 0)
         os.chmod(exe, 0o4755)
     return [str(exe)], None
@@ -61,10 +77,22 @@ def _maxrss() -> int:
 
 
 def run_attack(
-    attack: Attack, argv: list[str], workdir: Path, ctx: SuiteContext, config: SandboxConfig
+    attack: Attack,
+    argv: list[str],
+    workdir: Path,
+    ctx: SuiteContext,
+    config: SandboxConfig,
+    time_scale: float = 1.0,
 ) -> AttackOutcome:
     expected = sorted(s.value for s in attack.expect)
     limits = attack.run_limits()
+    if time_scale != 1.0:
+        limits = limits.model_copy(
+            update={
+                "cpu_time": limits.cpu_time and limits.cpu_time * time_scale,
+                "wall_time": limits.wall_time and limits.wall_time * time_scale,
+            }
+        )
     argv = [*argv, *(a.format(**ctx.placeholders()) for a in attack.args)]
     out_path = workdir.parent / f"{workdir.name}.stdout"
     rss_before = _maxrss()
@@ -102,8 +130,11 @@ def run_suite(
     *,
     attacks: Sequence[Attack] = ATTACKS,
     progress: Callable[[str], None] | None = None,
+    time_scale: float = 1.0,
+    build_cache: Path | None = None,
 ) -> SuiteReport:
-    """Compile and run every attack under ``config``'s backend; one outcome per attack."""
+    """Compile and run every attack under ``config``'s backend; one outcome per attack. ``time_scale``
+    multiplies every CPU and wall limit (for emulated machines, where programs run many times slower)."""
     config = config or SandboxConfig()
     outcomes: list[AttackOutcome] = []
     with tempfile.TemporaryDirectory(prefix="cpelo-selftest-") as tmp:
@@ -115,7 +146,7 @@ def run_suite(
             for d in dirs.values():
                 d.mkdir()
             with ThreadPoolExecutor(max_workers=2) as pool:
-                built = list(pool.map(lambda a: _compile(a, dirs[a.name]), attacks))
+                built = list(pool.map(lambda a: _compile(a, dirs[a.name], build_cache), attacks))
             for attack, (argv, error) in zip(attacks, built, strict=True):
                 if progress:
                     progress(attack.name)
@@ -126,7 +157,7 @@ def run_suite(
                         )
                     )
                     continue
-                outcomes.append(run_attack(attack, argv, dirs[attack.name], ctx, config))
+                outcomes.append(run_attack(attack, argv, dirs[attack.name], ctx, config, time_scale))
         finally:
             ctx.close()
     passed = sum(o.contained for o in outcomes)

@@ -1,8 +1,12 @@
 """Inside the test VM (scripts/vm-test.sh): one configuration's results as one JSON line.
 
-Runs `cpelo sandbox selftest --json` (the attack suite), the judge's verdict table (the programs of
-tests/judge/programs, limits scaled for emulation: 3 s CPU instead of 1 s) and, with --mode full, the
-sandbox tests the mode supports and bench/sandbox_overhead.py. Appends the line to --out.
+Runs `cpelo sandbox selftest --json` (the attack suite, CPU and wall limits x5 for emulation), the judge's
+verdict table (the programs of tests/judge/programs on an A+B task, 3 s CPU instead of 1 s) and, with
+--mode full, the sandbox tests the mode supports and bench/sandbox_overhead.py. Appends the line to --out.
+
+On the host first, `--prepare DIR` compiles every program natively into DIR (compilers run 20-30x slower
+under emulation: C++ exceeds the judge's 30 s compile limit) and records the host's own verdict table and
+attack results there, the reference the VM's are compared with.
 """
 
 from __future__ import annotations
@@ -24,18 +28,17 @@ REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 3.0
 CASES = ["ac", "wa", "pe", "tle", "mle", "re", "idle", "ole", "ce"]
 LANGUAGES = {"c11": "c", "cpp17": "cpp", "python3": "py"}
-SHARED_CACHE = Path("/tmp/cpelo-vm-compile-cache")  # compiled once, by the first configuration
+TIME_SCALE = 5.0  # the attack suite's limits under emulation
+PREBUILT = Path("/tmp/cpelo-vm-prebuilt")  # the host's DIR, copied by guest.sh (world-writable)
 
 
-def verdict_table(languages: dict[str, str]) -> dict[str, str]:
+def verdict_table(languages: dict[str, str], cache: Path) -> dict[str, str]:
     """{"case/lang": verdict} for the judge's verdict-table programs, on the A+B task of its tests."""
     from judge.judge import Judge
     from judge.settings import JudgeSettings
     from judge.task import CheckerKind, CheckerSpec, JudgeTask, TestCase
 
     programs = REPO / "tests" / "judge" / "programs"
-    SHARED_CACHE.mkdir(mode=0o1777, exist_ok=True)
-    cache = SHARED_CACHE if os.access(SHARED_CACHE, os.W_OK) else Path(tempfile.mkdtemp())
     judge = Judge(JudgeSettings(compile_cache=cache))
     table: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,12 +65,11 @@ def verdict_table(languages: dict[str, str]) -> dict[str, str]:
     return table
 
 
-def selftest() -> tuple[list[dict[str, Any]], str]:
+def selftest(build_cache: Path, time_scale: float) -> tuple[list[dict[str, Any]], str]:
+    cpelo = str(REPO / ".venv" / "bin" / "cpelo")
+    scale = ["--build-cache", str(build_cache), "--time-scale", str(time_scale)]
     proc = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "cpelo"), "sandbox", "selftest", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
+        [cpelo, "sandbox", "selftest", "--json", *scale], capture_output=True, text=True, check=False
     )
     try:
         report = json.loads(proc.stdout)
@@ -107,13 +109,32 @@ def overhead() -> dict[str, Any]:
         return {"error": proc.stderr.strip()[-300:]}
 
 
+def prepare(target: Path) -> None:
+    """On the host: native builds, and the host's verdicts and attack results as the reference."""
+    (target / "attacks").mkdir(parents=True, exist_ok=True)
+    (target / "judge").mkdir(exist_ok=True)
+    attacks, error = selftest(target / "attacks", 1.0)
+    reference = {
+        "kernel": os.uname().release,
+        "cgroup": "v2" if Path("/sys/fs/cgroup/cgroup.controllers").exists() else "v1",
+        "attacks": attacks,
+        "selftest_error": error,
+        "verdicts": verdict_table(LANGUAGES, target / "judge"),
+    }
+    (target / "host.json").write_text(json.dumps(reference))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=["quick", "full"], default="quick")
     ap.add_argument("--boot-s", type=float, default=0.0)
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--label", required=True)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--label")
+    ap.add_argument("--prepare", type=Path, help="on the host: build into this directory and exit")
     args = ap.parse_args()
+    if args.prepare:
+        prepare(args.prepare)
+        return
     start = time.monotonic()
     from sandbox.host import diagnose
 
@@ -131,15 +152,28 @@ def main() -> None:
         "kernel": os.uname().release,
         "boot_s": args.boot_s,
     }
-    attacks, error = selftest()
+    attacks, error = selftest(PREBUILT / "attacks", TIME_SCALE)
     line["attacks"] = attacks
     line["attacks_contained"] = f"{sum(a['contained'] for a in attacks)}/{len(attacks)}"
     if error:
         line["selftest_error"] = error
     line["selftest_s"] = round(time.monotonic() - start, 1)
     mark = time.monotonic()
-    line["verdicts"] = verdict_table(LANGUAGES)
+    line["verdicts"] = verdict_table(LANGUAGES, PREBUILT / "judge")
     line["verdict_time_limit_s"] = TIME_LIMIT
+    line["attack_time_scale"] = TIME_SCALE
+    host = json.loads((PREBUILT / "host.json").read_text())
+    line["host_reference"] = f"{host['kernel']} cgroup {host['cgroup']}"
+    line["verdicts_equal_host"] = line["verdicts"] == host["verdicts"]
+    line["verdicts_differing"] = {
+        k: [v, host["verdicts"].get(k)] for k, v in line["verdicts"].items() if host["verdicts"].get(k) != v
+    }
+    outcome = {a["name"]: a["status"] for a in host["attacks"]}
+    line["attacks_differing_from_host"] = {
+        a["name"]: [a["status"], outcome.get(a["name"])]
+        for a in attacks
+        if outcome.get(a["name"]) != a["status"]
+    }
     line["verdicts_s"] = round(time.monotonic() - mark, 1)
     if args.mode == "full":
         mark = time.monotonic()

@@ -39,6 +39,14 @@ chown -R 1000:1000 "$D/app.slice"
 # The shared venv's interpreter may live under /root (0700 on the CI machines): uid 1000 must reach it.
 chmod o+x /root
 PY="$REPO/.venv/bin/python"
+# The runner the host built (same sources, so the same cache key) for each user's sandbox cache.
+for home in /root /home/tester; do
+  mkdir -p "$home/.cache/cpelo/sandbox"
+  cp "$(arg cpelo.runners)"/runner-* "$home/.cache/cpelo/sandbox/" 2>/dev/null
+done
+chown -R 1000:1000 /home/tester
+# The host's native builds and reference results, writable by every configuration's user.
+cp -r "$(arg cpelo.prebuilt)" /tmp/cpelo-vm-prebuilt && chmod -R a+rwX /tmp/cpelo-vm-prebuilt
 export REPO MODE BOOT_S OUT PY
 guest() {  # guest HOME LABEL: one configuration's JSON line
   env -i PATH="$PATH" PYTHONPATH="$REPO" LANG=C.UTF-8 HOME="$1" \

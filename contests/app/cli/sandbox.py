@@ -31,7 +31,21 @@ _ALLOW = click.option("--allow-unconfined", is_flag=True, help="Opt in to runnin
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_BACKEND
 @_ALLOW
-def selftest(as_json: bool, backend: str, allow_unconfined: bool) -> None:
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=1.0),
+    default=1.0,
+    help="Multiply CPU and wall limits (emulators).",
+)
+@click.option(
+    "--build-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the compiled attack programs here between runs.",
+)
+def selftest(
+    as_json: bool, backend: str, allow_unconfined: bool, time_scale: float, build_cache: Path | None
+) -> None:
     """Run the attack suite (hostile C, C++ and Python programs) and report which were contained."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -47,7 +61,12 @@ def selftest(as_json: bool, backend: str, allow_unconfined: bool) -> None:
         def advance(name: str) -> None:
             bar.update(task, description=name, completed=[a.name for a in ATTACKS].index(name))
 
-        report = run_suite(_config(backend, allow_unconfined), progress=advance)
+        report = run_suite(
+            _config(backend, allow_unconfined),
+            progress=advance,
+            time_scale=time_scale,
+            build_cache=build_cache,
+        )
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -60,6 +79,34 @@ def selftest(as_json: bool, backend: str, allow_unconfined: bool) -> None:
         Console().print(table)
         click.echo(f"{report.passed} contained, {report.failed} not contained")
     sys.exit(0 if report.failed == 0 else 1)
+
+
+@sandbox.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def doctor(as_json: bool) -> None:
+    """Which mode the native sandbox gets on this host (root or rootless, cgroup v1/v2, delegated or
+    not), how each limit will be enforced, and what would improve it. Exit 1 when it cannot run."""
+    from sandbox.host import diagnose
+
+    report = diagnose()
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        who = "root" if report.uid == 0 else f"uid {report.uid}"
+        click.echo(f"mode: {report.mode} ({who})")
+        click.echo(f"cgroup: {report.cgroup.version}: {report.cgroup.reason}")
+        if report.uid != 0:
+            click.echo(f"user namespaces: {report.userns.reason}")
+        click.echo(f"seccomp: {'yes' if report.seccomp else 'no'}")
+        if report.enforcement is not None:
+            how = report.enforcement
+            click.echo(
+                f"limits: memory by {how.memory}, CPU time by {how.cpu_time}, processes by {how.processes}; "
+                f"peak memory measured by {how.peak_memory}"
+            )
+        for line in report.advice:
+            click.echo(f"to do: {line}")
+    sys.exit(0 if report.mode != "unavailable" else 1)
 
 
 @sandbox.command("run", context_settings={"ignore_unknown_options": True})
