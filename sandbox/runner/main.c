@@ -162,6 +162,7 @@ int main(int argc, char **argv) {
     memset(&usage, 0, sizeof usage);
     struct rqwait rq;
     rq_init(&rq, &cg);
+    rq.pid = init;
     /* Past its CPU limit (and the kill's tolerance) a run is either waiting for a CPU or idle: from then on
      * the tree's tasks are sampled every 50 ms, so that tasks which exit still count. */
     long long sample_from = O.cpu_ns > 0 ? O.cpu_ns + O.cpu_ns / 10 + 50000000LL : O.wall_ns / 2;

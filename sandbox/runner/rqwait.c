@@ -14,7 +14,7 @@
 
 void rq_init(struct rqwait *w, struct cgroup *cg) {
     memset(w, 0, sizeof *w);
-    /* Without a cgroup there is no list of the tree's tasks: waiting for a CPU then counts as idle. */
+    /* Without a cgroup there is no list of the tree's tasks: the main process's alone (w->pid) is sampled. */
     if (!cg->none)
         snprintf(w->tasks_path, sizeof w->tasks_path, "%s/%s", cg->cpu, cg->v2 ? "cgroup.threads" : "tasks");
 }
@@ -54,13 +54,15 @@ static int rq_cmp(const void *a, const void *b) {
 void rq_sample(struct rqwait *w, long long now) {
     if (w->state == 0) w->state = rq_supported() ? 1 : -1;
     if (w->state < 0) return;
-    int fd = open(w->tasks_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
+    /* Without a cgroup only the main process's own task is known (all of it for a single thread). */
+    int fd = w->tasks_path[0] ? open(w->tasks_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0 && (w->tasks_path[0] || w->pid <= 0)) return;
     size_t cap = 64, n = 0;
     struct rq_task *cur = malloc(cap * sizeof *cur);
+    if (fd < 0 && cur) cur[n++] = (struct rq_task){w->pid, -1};
     char buf[8192];
     size_t have = 0;
-    for (;;) {
+    while (fd >= 0) {
         ssize_t r = read(fd, buf + have, sizeof buf - 1 - have);
         if (r <= 0) break;
         have += (size_t)r;
@@ -81,7 +83,7 @@ void rq_sample(struct rqwait *w, long long now) {
         have = strlen(line);
         memmove(buf, line, have);
     }
-    close(fd);
+    if (fd >= 0) close(fd);
     if (!cur) return;
     char path[64];
     for (size_t j = 0; j < n; j++) {

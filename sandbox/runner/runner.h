@@ -130,6 +130,7 @@ struct rqwait {
     long long gone;         /* last seen delays of tasks that have exited since */
     long long total;        /* ns: gone + the live tasks' delays */
     long long last_sample;  /* now_ns() of the last sample, 0 before the first */
+    pid_t pid;              /* the main process, sampled alone where no cgroup lists the tree's tasks */
 };
 
 void rq_init(struct rqwait *w, struct cgroup *cg);
