@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install sysdeps demo test lint typecheck pytest bench clean
+.PHONY: install sysdeps demo test test-vm lint typecheck pytest bench clean
 
 # System packages a fresh machine lacks (compilers the judge runs, interpreters).
 # Installed with apt-get when we are root; otherwise one line says what to install.
@@ -34,6 +34,11 @@ pytest: install
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck pytest
+
+# The sandbox on a cgroup-v2-only Debian kernel under QEMU, as root and as an ordinary user (minutes;
+# kernel and builds cached in ~/.cache/cpelo/vm). Root installs qemu and fetches the kernel package.
+test-vm: install
+	bash scripts/vm-test.sh
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -84,7 +84,7 @@ PYTHONPATH="$REPO" "$REPO/.venv/bin/python" -c \
   "$RUNNERS"
 # Native builds of every program the VM runs, with the host's own results as the reference (see
 # scripts/vm/guest.py --prepare), kept per version of the code that produces them.
-src_key="$(cd "$REPO" && find sandbox judge tests/judge/programs scripts/vm -type f ! -name '*.pyc' | sort \
+src_key="$(cd "$REPO" && find sandbox judge tests/judge/programs -type f ! -name '*.pyc' | sort \
   | xargs sha256sum | sha256sum | cut -c1-16)"
 PREBUILT="$CACHE/prebuilt-$src_key"
 if [ ! -f "$PREBUILT/host.json" ]; then
@@ -116,7 +116,8 @@ if [ ! -f "$OUTDIR/done" ]; then
   exit 1
 fi
 cat "$OUTDIR/results.jsonl"
-printf '{"summary": true, "prepare_s": %.1f, "vm_s": %.1f, "out": "%s"}\n' \
-  "$(awk "BEGIN{print $t_prep - $t0}")" "$(awk "BEGIN{print $t_end - $t_prep}")" "$OUTDIR"
-grep -q '"ok": false' "$OUTDIR/results.jsonl" && exit 1
-exit 0
+demo_rc="$(cat "$OUTDIR/demo.rc" 2>/dev/null || echo null)"
+printf '{"summary": true, "prepare_s": %.1f, "vm_s": %.1f, "demo_as_uid_1000_rc": %s, "out": "%s"}\n' \
+  "$(awk "BEGIN{print $t_prep - $t0}")" "$(awk "BEGIN{print $t_end - $t_prep}")" "$demo_rc" "$OUTDIR"
+n="$(grep -c '"ok": true' "$OUTDIR/results.jsonl" || true)"
+[ "$n" = 3 ] && [ "$demo_rc" = 0 -o "$demo_rc" = null ] || { echo "vm-test: FAILED (see $OUTDIR)" >&2; exit 1; }

@@ -121,6 +121,15 @@ def prepare(target: Path) -> None:
         "selftest_error": error,
         "verdicts": verdict_table(LANGUAGES, target / "judge"),
     }
+    # The demo's programs too, so that `make demo` in the VM judges rather than compiles.
+    demo = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "cpelo"), "demo", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CPELO_COMPILE_CACHE": str(target / "judge")},
+    )
+    reference["demo_rc"] = demo.returncode
     (target / "host.json").write_text(json.dumps(reference))
 
 
