@@ -73,7 +73,7 @@ def run_native(
         runner_err = proc.stderr.read()
         proc.stderr.close()
         code = proc.wait()
-    return run_result(meta_raw, runner_err, code, argv)
+    return run_result(meta_raw, runner_err, code, argv, limits.memory)
 
 
 def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:
