@@ -254,6 +254,7 @@ ATTACKS: tuple[Attack, ...] = (
         {"wall_time": 10.0},
         args=("{free_port}", "{token}"),
         companion="netns_companion.py",
+        checks=(in_output("own loopback works"),),
     ),
     Attack(
         "tcp_buffers",

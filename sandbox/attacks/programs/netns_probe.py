@@ -4,6 +4,12 @@ import sys
 import time
 
 port, token = int(sys.argv[1]), sys.argv[2]
+# The run's own loopback works (else finding nothing below would prove nothing).
+own = socket.socket()
+own.bind(("127.0.0.1", 0))
+own.listen(1)
+socket.create_connection(own.getsockname()).close()
+print("own loopback works")
 needle = f":{port:04X} "
 end = time.monotonic() + 3
 seen = False
