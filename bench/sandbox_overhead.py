@@ -103,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--per-run-only", action="store_true", help="skip the kill and stability parts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -126,6 +127,13 @@ def main() -> None:
                 "added_ms": boxed - plain,
                 "ratio": boxed / plain,
             }
+        if args.per_run_only:
+            for name, c in cases.items():
+                print(
+                    f"  {name:12s} plain {c['plain_ms']:6.2f} ms   sandbox {c['sandbox_ms']:6.2f} ms   "
+                    f"added {c['added_ms']:5.2f} ms   ratio {c['ratio']:.2f}x"
+                )
+            return
         precision = kill_precision(work, 10)
         exe = calibrate(work)
         alone = stability(exe, work, 20)

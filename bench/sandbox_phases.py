@@ -76,8 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--network", choices=["shared", "private"], default=None)
     args = parser.parse_args()
-    config = SandboxConfig()
+    config = SandboxConfig() if args.network is None else SandboxConfig(network=args.network)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.chmod(work, 0o755)

@@ -69,7 +69,7 @@ def run_native(
         runner_err = proc.stderr.read()
         proc.stderr.close()
         code = proc.wait()
-    return run_result(meta_raw, runner_err, code, argv)
+    return run_result(meta_raw, runner_err, code, argv, limits.memory)
 
 
 def _rootless(command: RunnerCommand, config: SandboxConfig) -> RunnerCommand:

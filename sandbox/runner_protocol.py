@@ -137,7 +137,8 @@ class RunnerMeta(BaseModel):
     exec_errno: int  # errno of a failed execve (or of the setup before it), else 0
     cpu_ns: int
     wall_ns: int
-    peak: int  # bytes, -1 when unreadable
+    peak: int  # bytes, -1 when unreadable; includes tcp_peak
+    tcp_peak: int = 0  # bytes of socket buffers at their peak (cgroup v1 charges them apart)
     failcnt: int
     oom_kill: int
     pids_max_hits: int = 0
@@ -175,7 +176,9 @@ def parse_meta(raw: bytes) -> RunnerMeta | RunnerFailure:
         raise ValueError(f"malformed runner meta: {exc}") from exc
 
 
-def run_result(meta_raw: bytes, runner_err: bytes, code: int, argv: Sequence[str]) -> RunResult:
+def run_result(
+    meta_raw: bytes, runner_err: bytes, code: int, argv: Sequence[str], memory_limit: int | None
+) -> RunResult:
     """The RunResult of one runner invocation: its meta line, its stderr and its exit code."""
     try:
         meta = parse_meta(meta_raw)
@@ -186,10 +189,10 @@ def run_result(meta_raw: bytes, runner_err: bytes, code: int, argv: Sequence[str
         if meta.error == "unavailable":
             raise SandboxUnavailable(meta.message)
         return RunResult(status=Status.SANDBOX_ERROR, message=f"sandbox runner: {meta.message}")
-    return interpret(meta, argv)
+    return interpret(meta, argv, memory_limit)
 
 
-def interpret(meta: RunnerMeta, argv: Sequence[str]) -> RunResult:
+def interpret(meta: RunnerMeta, argv: Sequence[str], memory_limit: int | None = None) -> RunResult:
     """Turns the runner's raw measurements into a RunResult. The order of the checks is the policy:
     a limit the sandbox enforced wins over how the program happened to die of it."""
     status_word = meta.status
@@ -230,6 +233,10 @@ def interpret(meta: RunnerMeta, argv: Sequence[str]) -> RunResult:
     # SIGSYS comes only from the seccomp rule against allocations larger than the machine.
     if meta.oom_kill > 0 or (failed and meta.failcnt > 0) or signum == signal.SIGSYS:
         why = "one allocation larger than the machine" if signum == signal.SIGSYS else "memory limit"
+        return RunResult(status=Status.MEMORY_LIMIT, killed_by="memory", message=why, **common)
+    # Memory and socket buffers are limited apart on cgroup v1: together they may pass the limit.
+    if memory_limit and meta.peak > memory_limit:
+        why = f"memory limit (peak {meta.peak} bytes, {max(meta.tcp_peak, 0)} of them socket buffers)"
         return RunResult(status=Status.MEMORY_LIMIT, killed_by="memory", message=why, **common)
     if signum == signal.SIGXFSZ:
         return RunResult(

@@ -41,6 +41,10 @@ class Attack:
     args: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     setuid_root: bool = False  # make the compiled program setuid root before the run
+    stdin_file: bool = False  # stdin is a test-like input file (named like a test) instead of /dev/null
+    # A Python program run at the same time in another sandbox run (same args), started first: state one
+    # run leaves or holds that another must not see.
+    companion: str | None = None
 
     def run_limits(self) -> Limits:
         return SUITE_LIMITS.model_copy(update=self.limits)
@@ -57,6 +61,15 @@ class SuiteContext:
         self.secret_path = bait / "secret.txt"
         self.secret_path.write_text(self.secret)
         self.outside_path = bait / "escaped.txt"
+        # An input named as a problem's test is: a program that learns the name learns which test it runs.
+        tests = base / "problem-bait" / "tests" / "system"
+        tests.mkdir(parents=True)
+        self.stdin_path = tests / f"secret-test-{secrets.token_hex(6)}.in"
+        self.stdin_path.write_text("1 2 3\n")
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.bind(("127.0.0.1", 0))
+        self.free_port = probe.getsockname()[1]  # free on the host, for runs to bind in their own network
+        probe.close()
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.tcp.bind(("127.0.0.1", 0))
         self.tcp.listen(16)
@@ -75,6 +88,7 @@ class SuiteContext:
             "tcp_port": str(self.tcp.getsockname()[1]),
             "udp_port": str(self.udp.getsockname()[1]),
             "token": self.token,
+            "free_port": str(self.free_port),
         }
 
     def tcp_connections(self) -> int:

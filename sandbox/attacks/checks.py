@@ -121,3 +121,48 @@ def _host_root_entries() -> list[str]:
 def no_host_root_listing(obs: Observation) -> str | None:
     leaked = [e for e in _host_root_entries() if e in obs.output]
     return f"listed host /root: {leaked[:3]}" if leaked else None
+
+
+def in_output(*needles: str) -> Check:
+    """An honest behaviour worked: its output shows every needle."""
+
+    def check(obs: Observation) -> str | None:
+        missing = [n for n in needles if n not in obs.output]
+        why = obs.result.message or obs.result.status.value
+        return f"output lacks {missing} ({why})" if missing else None
+
+    return check
+
+
+def stdin_unnamed(obs: Observation) -> str | None:
+    path = obs.ctx.stdin_path
+    named = [n for n in (path.name, path.parent.name, "problem-bait") if n in obs.output]
+    return f"stdin names the test file: {named}" if named else None
+
+
+def _host_file(path: str) -> str:
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def host_identity_hidden(obs: Observation) -> str | None:
+    """Neither the host's boot id nor its kernel command line reach the program."""
+    paths = ("/proc/sys/kernel/random/boot_id", "/proc/cmdline")
+    leaked = [p for p in paths if (v := _host_file(p)) and v in obs.output]
+    return f"host {leaked} visible" if leaked else None
+
+
+def socket_memory_charged(obs: Observation) -> str | None:
+    """Bytes the program parked in socket buffers count in its peak memory."""
+    parked = _number_after("parked", obs.output)
+    if parked is None:
+        return f"program printed no 'parked N' ({obs.result.status.value})"
+    if parked == 0:
+        return "nothing parked: the run's loopback does not work (the check would prove nothing)"
+    peak = obs.result.peak_memory
+    if parked <= peak + 4 * MiB:
+        return None
+    return f"parked {parked // MiB} MiB in socket buffers, peak memory says {peak // MiB} MiB"

@@ -9,7 +9,8 @@ import resource
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -95,9 +96,11 @@ def run_attack(
         )
     argv = [*argv, *(a.format(**ctx.placeholders()) for a in attack.args)]
     out_path = workdir.parent / f"{workdir.name}.stdout"
-    rss_before = _maxrss()
-    result = run(argv, limits, workdir=workdir, stdout=out_path, stderr=None, config=config)
-    rss_growth = _maxrss() - rss_before
+    stdin = ctx.stdin_path if attack.stdin_file else None
+    with _companion(attack, workdir, ctx, config):
+        rss_before = _maxrss()
+        result = run(argv, limits, workdir=workdir, stdin=stdin, stdout=out_path, stderr=None, config=config)
+        rss_growth = _maxrss() - rss_before
     with open(out_path, "rb") as f:
         output = f.read(_OUTPUT_KEPT).decode(errors="replace")
     obs = Observation(attack, result, output, workdir, limits, ctx, rss_growth)
@@ -123,6 +126,24 @@ def run_attack(
     return AttackOutcome(
         name=attack.name, contained=not failures, status=result.status.value, detail=detail, expected=expected
     )
+
+
+@contextlib.contextmanager
+def _companion(attack: Attack, workdir: Path, ctx: SuiteContext, config: SandboxConfig) -> Iterator[None]:
+    """Runs the attack's companion program in another sandbox run, started half a second before."""
+    if attack.companion is None:
+        yield
+        return
+    home = workdir.parent / f"{workdir.name}-companion"
+    home.mkdir(exist_ok=True)
+    shutil.copy(programs_dir() / attack.companion, home / attack.companion)
+    argv = [PYTHON, str(home / attack.companion), *(a.format(**ctx.placeholders()) for a in attack.args)]
+    limits = attack.run_limits()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(run, argv, limits, workdir=home, config=config)
+        time.sleep(0.5)
+        yield
+        done.result()
 
 
 def run_suite(

@@ -136,7 +136,9 @@ def run_docker(
         reply = _ask(request, list(fds.values()), config, roots)
     if "error" in reply:
         return RunResult(status=Status.SANDBOX_ERROR, message=f"judge container agent: {reply['error']}")
-    return run_result(str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv)
+    return run_result(
+        str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv, limits.memory
+    )
 
 
 def _ask(

@@ -41,13 +41,35 @@ static void __attribute__((noreturn)) exec_program(struct cgroup *cg, int exec_f
     fail(exec_fd, errno, 127);
 }
 
+/* Files of a full /proc that describe the host rather than the run (as Docker masks them). */
+static const char *const PROC_MASKED[] = {
+    "cmdline", "config.gz", "kcore", "keys", "key-users", "sched_debug", "timer_list", "kallsyms",
+    "sysrq-trigger", "kmsg", "iomem", "ioports", "modules", "vmallocinfo", "slabinfo", "latency_stats",
+    "sys/kernel/random/boot_id", "sys/kernel/random/uuid", NULL};
+
+/* The run's /proc: only its own processes (subset=pid: no host-wide files at all, one mount). Kernels
+ * before 5.8 lack subset=pid: there the host-wide files that matter are covered by /dev/null. */
+static int mount_proc(const char *proc) {
+    const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (!mount("proc", proc, "proc", fl, "subset=pid")) return 0;
+    if (errno != EINVAL || mount("proc", proc, "proc", fl, NULL)) return errno;
+    char null[4096], dst[4096];
+    snprintf(null, sizeof null, "%s/dev/null", O.root_mnt);
+    for (const char *const *p = PROC_MASKED; *p; p++) {
+        snprintf(dst, sizeof dst, "%s/%s", proc, *p);
+        if (access(dst, F_OK)) continue;
+        if (mount(null, dst, NULL, MS_BIND, NULL)) return errno;
+    }
+    return 0;
+}
+
 void child_main(struct cgroup *cg, int exec_fd) {
     char proc[4096];
     snprintf(proc, sizeof proc, "%s/proc", O.root_mnt);
     int e = 0;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL)) e = errno;
     mark("child_start");
-    if (!e && mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) e = errno;
+    if (!e) e = mount_proc(proc);
     mark("child_proc");
     if (!e && O.netns_fd >= 0) {
         if (setns(O.netns_fd, CLONE_NEWNET)) e = errno;

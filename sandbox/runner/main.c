@@ -111,6 +111,7 @@ int main(int argc, char **argv) {
     mark("cgroup_setup");
     if (O.rootless) enter_userns();
     if (O.netns_path) O.netns_fd = shared_netns(O.netns_path);
+    stdin_prepare();
     if (unshare(CLONE_NEWNS)) {
         cg_remove(&cg);
         meta_error("unavailable", "unshare(CLONE_NEWNS): %s (no filesystem isolation)", strerror(errno));
@@ -122,6 +123,7 @@ int main(int argc, char **argv) {
     int out_pipe[2], err_pipe[2], exec_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(exec_pipe, O_CLOEXEC))
         meta_error("sandbox", "pipe: %s", strerror(errno));
+    stdout_prepare(out_pipe[1], err_pipe[1]);
 
     O.huge_alloc = impossible_alloc();
     /* Without a cgroup one allocation beyond the memory limit is its breach (RLIMIT_DATA would refuse it

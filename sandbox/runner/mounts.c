@@ -171,6 +171,13 @@ void build_root(void) {
     chmod(path, 01777);
 
     for (const char *const *d = SYSTEM_DIRS; *d; d++) expose(R, *d, 1, 0);
+    /* /usr/local holds what the host's admin installed (other interpreters' site-packages, CUDA, ...):
+     * hidden under an empty tmpfs; a language that lives there names its paths (--ro), bound into it. */
+    char usr_local[4096];
+    snprintf(usr_local, sizeof usr_local, "%s/usr/local", R);
+    int local_masked = !access(usr_local, F_OK);
+    if (local_masked && mount("cpelo-empty", usr_local, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=256,mode=755"))
+        meta_error("sandbox", "mask %s: %s", usr_local, strerror(errno));
     snprintf(path, sizeof path, "%s/etc", R);
     mkdir(path, 0755);
     for (const char *const *e = ETC_ENTRIES; *e; e++) expose(R, *e, 1, 0);
@@ -245,6 +252,8 @@ void build_root(void) {
         expose(R, O.rw[i], 0, 1);
     }
 
+    if (local_masked && mount(NULL, usr_local, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+        meta_error("sandbox", "remount %s read-only: %s", usr_local, strerror(errno));
     if (mount(NULL, R, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
         meta_error("sandbox", "remount root read-only: %s", strerror(errno));
 }

@@ -63,7 +63,7 @@ extern struct opts O;
 /* Everything the runner measured, written as one JSON line to --meta-fd (see sandbox/runner_protocol.py). */
 struct run_meta {
     int status, exec_errno, cgroup_v2, cgroup_none, rootless, schedstat;
-    long long cpu_ns, wall_ns, peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
+    long long cpu_ns, wall_ns, peak, tcp_peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
         wall_cap_ns;
     const char *killed_by;
 };
@@ -176,7 +176,7 @@ void apply_rlimits(int no_cgroup);
 /* The clone child: finishes the sandbox and execs the program; never returns. */
 void child_main(struct cgroup *cg, int exec_fd) __attribute__((noreturn));
 
-/* ---------------------------------------------------------------- streams.c: stdout/stderr pumps */
+/* ---------------------------------------------------------------- streams.c: the program's stdio */
 
 /* One output stream of the program: a pipe the runner reads, counts and copies to the caller's fd. A
  * chunk waits in `buf` until the destination can take it, so a slow reader (an interactor) never blocks
@@ -193,5 +193,10 @@ void stream_init(struct stream *s, int in, int out, long long limit, const char 
 /* Reads one chunk. Returns 0 on EOF, 1 while open, 2 when the stream went over its limit. */
 int pump_in(struct stream *s);
 void pump_out(struct stream *s);
+/* Before the runner's mount namespace: the program's uid may reopen fd 0 (/dev/stdin), and fd 0 names
+ * no file (open_tree clones only mounts of the caller's namespace). */
+void stdin_prepare(void);
+/* The program's uid may reopen its output pipes (/dev/stdout, /dev/stderr). */
+void stdout_prepare(int out_w, int err_w);
 
 #endif

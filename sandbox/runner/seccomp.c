@@ -1,14 +1,17 @@
 /* The program's seccomp filter, written as classic BPF: foreign ABIs (i386, x32) refused, calls that
  * reach beyond the sandbox refused with EPERM, namespaces refused in clone(), and an allocation larger
- * than the machine killed (SIGSYS) so that it reports as a memory limit. */
+ * than the machine killed (SIGSYS) so that it reports as a memory limit; sockets only of the families
+ * AF_UNIX, AF_INET and AF_INET6 (TCP and UDP). */
 #include "runner.h"
 
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -79,7 +82,7 @@ unsigned long long impossible_alloc(void) {
 
 void install_seccomp(unsigned long long huge) {
     enum { N_EPERM = sizeof DENIED_EPERM / sizeof DENIED_EPERM[0], N_ENOSYS = sizeof DENIED_ENOSYS / sizeof DENIED_ENOSYS[0] };
-    struct sock_filter f[40 + 2 * (N_EPERM + N_ENOSYS)];
+    struct sock_filter f[60 + 2 * (N_EPERM + N_ENOSYS)];
     int n = 0;
     unsigned hi = huge ? (unsigned)(huge >> 32) : 0xffffffffu, lo = huge ? (unsigned)huge : 0xffffffffu;
 #define S(stmt) (f[n++] = (struct sock_filter)stmt)
@@ -103,6 +106,26 @@ void install_seccomp(unsigned long long huge) {
         JMP(BPF_JEQ, (unsigned)DENIED_ENOSYS[i], 0, 1);
         RET(SECCOMP_RET_ERRNO | ENOSYS);
     }
+    /* Sockets of the families a solution can need: AF_UNIX, and AF_INET/AF_INET6 with TCP or UDP only
+     * (no MPTCP, SCTP, ...). Everything else (vsock, which is not per network namespace and reaches a
+     * VM's host, netlink, packet, bluetooth, alg, ...) is refused. Offsets count from the first JMP. */
+    JMP(BPF_JEQ, __NR_socket, 0, 11);           /* 0 */
+    LD(LO(args[0]));                            /* 1: domain */
+    JMP(BPF_JEQ, AF_UNIX, 8, 0);                /* 2 -> 11 */
+    JMP(BPF_JEQ, AF_INET, 1, 0);                /* 3 -> 5 */
+    JMP(BPF_JEQ, AF_INET6, 0, 5);               /* 4 -> 5 / 10 */
+    LD(LO(args[2]));                            /* 5: protocol */
+    JMP(BPF_JEQ, 0, 4, 0);                      /* 6 -> 11 */
+    JMP(BPF_JEQ, IPPROTO_TCP, 3, 0);            /* 7 -> 11 */
+    JMP(BPF_JEQ, IPPROTO_UDP, 2, 0);            /* 8 -> 11 */
+    RET(SECCOMP_RET_ERRNO | EPROTONOSUPPORT);   /* 9 */
+    RET(SECCOMP_RET_ERRNO | EAFNOSUPPORT);      /* 10 */
+    RET(SECCOMP_RET_ALLOW);                     /* 11 */
+    JMP(BPF_JEQ, __NR_socketpair, 0, 4);        /* 12 -> 17 */
+    LD(LO(args[0]));                            /* 13 */
+    JMP(BPF_JEQ, AF_UNIX, 1, 0);                /* 14 -> 16 */
+    RET(SECCOMP_RET_ERRNO | EAFNOSUPPORT);      /* 15 */
+    RET(SECCOMP_RET_ALLOW);                     /* 16 */
     /* clone() creating namespaces. x86_64 and aarch64 both pass flags in args[0] (low 32 bits suffice). */
     JMP(BPF_JEQ, __NR_clone, 0, 4);
     LD(LO(args[0]));

@@ -72,7 +72,7 @@ def rootless_run(base: Path, argv: Sequence[str], limits: Limits) -> tuple[RunRe
         output = out.read().decode(errors="replace")
         raw = meta.read()
     _, err = proc.communicate()
-    return run_result(raw, err, proc.returncode, argv), output
+    return run_result(raw, err, proc.returncode, argv, limits.memory), output
 
 
 def test_rootless_run_is_isolated_and_says_how(base: Path) -> None:
