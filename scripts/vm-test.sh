@@ -95,7 +95,7 @@ t_prep=$(date +%s.%N)
 
 OUTDIR="${OUT:-$(mktemp -d /tmp/cpelo-vm.XXXXXX)}"
 mkdir -p "$OUTDIR" && chmod 777 "$OUTDIR"
-rm -f "$OUTDIR/results.jsonl" "$OUTDIR/done" "$OUTDIR/console.log"
+rm -f "$OUTDIR"/results.jsonl "$OUTDIR"/done "$OUTDIR"/*.log "$OUTDIR"/demo.rc
 # cgroup_no_v1=all: only cgroup v2 exists, as on every current distribution.
 APPEND="console=ttyS0 quiet loglevel=3 panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
 APPEND+=" cpelo.repo=$REPO cpelo.mode=$MODE cpelo.runners=$RUNNERS cpelo.prebuilt=$PREBUILT"

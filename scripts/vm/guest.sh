@@ -15,6 +15,7 @@ BOOT_S="$(cut -d' ' -f1 /proc/uptime)"
 REPO="$(arg cpelo.repo)"
 MODE="$(arg cpelo.mode)"
 OUT=/out/results.jsonl
+touch "$OUT" && chmod 666 "$OUT"  # every configuration's user appends its line
 log() { echo "cpelo-vm: $*" >/dev/console; }
 finish() { sync; echo o >/proc/sysrq-trigger; sleep 30; }
 trap finish EXIT
