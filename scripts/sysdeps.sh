@@ -16,6 +16,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)  # test
 if [ "${1:-}" = "--docker" ]; then  # the docker sandbox backend: CI, and hosts that opt in
   command -v dockerd     >/dev/null 2>&1 || need+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)  # builds the judge image offline
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)  # make test-vm (CI)
+  [ -x /bin/busybox ] || need+=(busybox-static)  # the test VM's initramfs
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
