@@ -91,14 +91,15 @@ def pytest_subset(full: bool) -> dict[str, Any]:
     if full:
         files += ["tests/sandbox/test_mounts.py", "tests/sandbox/test_limits.py"]
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *files],
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-rfE", *files],
         capture_output=True,
         text=True,
         check=False,
         cwd=REPO,
     )
-    tail = proc.stdout.strip().splitlines()[-1:] or [""]
-    return {"files": files, "ok": proc.returncode == 0, "summary": tail[0]}
+    lines = proc.stdout.strip().splitlines()
+    failed = [line[:300] for line in lines if line.startswith(("FAILED", "ERROR", "E "))][:8]
+    return {"files": files, "ok": proc.returncode == 0, "summary": (lines or [""])[-1], "failures": failed}
 
 
 def overhead() -> list[str]:

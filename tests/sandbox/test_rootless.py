@@ -30,7 +30,7 @@ def base() -> Iterator[Path]:
         pytest.skip("setpriv (util-linux) is needed to run as an ordinary user")
     d = Path(tempfile.mkdtemp(prefix="cpelo-rootless-"))
     d.chmod(0o755)
-    runner = runner_path(SandboxConfig(cache_dir=d / "build"))
+    runner = runner_path(SandboxConfig())  # the user's cached build, copied where uid 1000 can run it
     shutil.copy(runner, d / "runner")
     (d / "runner").chmod(0o755)
     for sub in ("mnt/root", "mnt/scratch", "work"):
