@@ -44,7 +44,9 @@ def base() -> Iterator[Path]:
     shutil.rmtree(d, ignore_errors=True)
 
 
-def rootless_run(base: Path, argv: Sequence[str], limits: Limits) -> tuple[RunResult, str]:
+def rootless_run(
+    base: Path, argv: Sequence[str], limits: Limits, stdin: Path | None = None
+) -> tuple[RunResult, str]:
     command = RunnerCommand(
         runner=base / "runner",
         mounts=base / "mnt",
@@ -63,9 +65,10 @@ def rootless_run(base: Path, argv: Sequence[str], limits: Limits) -> tuple[RunRe
         meta_fd=meta_w, out_fd=out_w, err_fd=out_w,
     )  # fmt: skip
     prefix = ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--clear-groups"] if os.geteuid() == 0 else []
-    proc = subprocess.Popen(
-        [*prefix, *args], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(meta_w, out_w)
-    )
+    with open(stdin or os.devnull, "rb") as stdin_file:
+        proc = subprocess.Popen(
+            [*prefix, *args], stdin=stdin_file, stderr=subprocess.PIPE, pass_fds=(meta_w, out_w)
+        )
     os.close(meta_w)
     os.close(out_w)
     with os.fdopen(out_r, "rb") as out, os.fdopen(meta_r, "rb") as meta:
@@ -88,6 +91,15 @@ def test_rootless_run_is_isolated_and_says_how(base: Path) -> None:
     assert result.enforcement.isolation == "userns" and result.enforcement.cgroup == "none"
     assert result.enforcement.memory == "rlimit"
     assert "memory: rlimit" in result.enforcement.not_enforced()
+
+
+def test_rootless_reads_stdin_from_a_file(base: Path) -> None:
+    data = base / "input.txt"
+    data.write_text("1 2\n")
+    data.chmod(0o644)
+    code = "a, b = map(int, input().split()); print(a + b)"
+    result, out = rootless_run(base, ["/usr/bin/python3", "-c", code], Limits(), stdin=data)
+    assert result.status is Status.OK and out == "3\n", (result.message, out)
 
 
 def test_rootless_limits_without_a_cgroup(base: Path) -> None:
