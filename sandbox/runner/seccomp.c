@@ -139,7 +139,9 @@ void install_seccomp(unsigned long long huge) {
     LD(LO(args[2]));                     /* 1: prot */
     JMP(BPF_JSET, PROT_WRITE, 0, 13);    /* 2 */
     LD(LO(args[3]));                     /* 3: flags */
-    JMP(BPF_JSET, MAP_NORESERVE, 11, 0); /* 4 */
+    /* MAP_NORESERVE reservations (JVM, Go, sanitizers) pass where a cgroup counts what is touched; without
+     * one, RLIMIT_DATA refuses them anyway, so the rule applies to them too (both branches fall through). */
+    JMP(BPF_JSET, MAP_NORESERVE, O.no_cgroup ? 0 : 11, 0); /* 4 */
     LD(HI(args[1]));                     /* 5: length */
     JMP(BPF_JGT, hi, 10, 0);             /* 6 */
     JMP(BPF_JEQ, hi, 0, 8);              /* 7 */

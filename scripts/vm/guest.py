@@ -32,6 +32,12 @@ LANGUAGES = {"c11": "c", "cpp17": "cpp", "python3": "py"}
 # The attack suite's limits under emulation: besides running code 10-30x slower, a guest on a loaded host
 # is charged CPU time while its virtual CPU's thread waits for a host core (TCG has no steal time).
 TIME_SCALE = 8.0
+# Without any cgroup (rootless, nothing delegated) these end otherwise, as RunResult.enforcement says.
+WITHOUT_CGROUP = {
+    "tcp_buffers": "socket buffers are kernel memory that only a cgroup charges",
+    "memory_bomb_c": "RLIMIT_DATA refuses the allocations and the program retries forever: TIME_LIMIT, "
+    "not a cgroup's OOM kill",
+}
 PREBUILT = Path("/tmp/cpelo-vm-prebuilt")  # the host's DIR, copied by guest.sh (world-writable)
 
 
@@ -196,10 +202,14 @@ def main() -> None:
         line["overhead"] = overhead()
     line["test_s"] = round(time.monotonic() - start, 1)
     # Contained means every attack, except where the mode says a limit is not enforced by a cgroup.
+    weaker = WITHOUT_CGROUP if report.cgroup.version == "none" else {}
+    line["not_contained_as_the_mode_says"] = {
+        a["name"]: weaker[a["name"]] for a in attacks if not a["contained"] and a["name"] in weaker
+    }
     line["ok"] = (
         bool(attacks)
         and not error
-        and all(a["contained"] for a in attacks)
+        and all(a["contained"] or a["name"] in weaker for a in attacks)
         and line["pytest"]["ok"]
         and (line["verdicts_equal_host"] or report.cgroup.version == "none")
     )
