@@ -29,7 +29,7 @@ import httpx  # noqa: E402
 from service_fixtures import AB_CPP, Server, pg_bin, postgres_server, problem_files, zip_bytes  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from contests.problem_loader import load_judge_task  # noqa: E402
+from contests.time_limits import load_judge_task  # noqa: E402
 from judge.batch import Submission, default_jobs, judge_many  # noqa: E402
 from judge.service.auth import create_token  # noqa: E402
 from judge.service.db import jobs, make_engine, migrate  # noqa: E402

@@ -15,7 +15,7 @@ KINDS = ("replay", "openai", "command", "demo")
 
 
 def make_agent(spec: str, options: AgentOptions | None = None, *, cache_dir: Path | None = None) -> Agent:
-    """The agent named by `spec` (KIND:ARGUMENT)."""
+    """The agent named by `spec` (KIND:ARGUMENT); `cache_dir`: where an openai agent caches completions."""
     options = options or AgentOptions()
     kind, sep, arg = spec.partition(":")
     if not sep or kind not in KINDS:
@@ -40,12 +40,7 @@ def make_agent(spec: str, options: AgentOptions | None = None, *, cache_dir: Pat
         return DemoAgent(rating)
     from contests.agents.openai import OpenAIAgent
 
-    if options.cache_dir:
-        directory = Path(options.cache_dir)
-    elif cache_dir is not None:
-        directory = cache_dir
-    else:
-        from contests.settings import Settings
-
-        directory = Settings().cache_dir / "completions"
+    directory = Path(options.cache_dir) if options.cache_dir else cache_dir
+    if directory is None:
+        raise AgentError(f"--agent {spec!r}: openai: needs a completion cache directory (cache_dir)")
     return OpenAIAgent(arg, options, directory)

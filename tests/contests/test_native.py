@@ -10,8 +10,9 @@ from contests.contest import Contest, Rules
 from contests.errors import FormatError
 from contests.formats import native
 from contests.problem import Checker, CheckerType, ExpectedVerdict, Problem, Test, Tests
-from contests.problem_loader import load_judge_task, to_judge_task
+from contests.problem_loader import to_judge_task
 from contests.standings import ProblemResult, Standings, StandingsRow
+from contests.time_limits import load_judge_task
 
 
 def test_problem_dir_reads_with_statement_sections_tests_and_solutions(tmp_path: Path) -> None:

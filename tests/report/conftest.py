@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from report_fixtures import make_results
 
-from contests.results import Results
+from contests.app.simulation.results import Results
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from test_report_html import keep_screenshot
 from test_report_markdown import table_after
 
 from contests.app.report.model import load_results
-from contests.results import Results
+from contests.app.simulation.results import Results
 
 CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 CHROMIUM = chromium_binary()

@@ -1,4 +1,4 @@
-"""`cpelo simulate`: rate an agent on contests (thin layer over contests.simulate.simulate)."""
+"""`cpelo simulate`: rate an agent on contests (thin layer over contests.app.simulation.simulate)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from pathlib import Path
 import click
 
 from contests.app.cli.errors import CpeloUsageError
-from contests.app.cli.sandbox_docker import sandbox_option
+from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings, sandbox_option
 from contests.app.report.model import verdict_short
-from contests.results import ContestOut, Results
-
-ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
-TIMING_CHOICE = click.Choice(["zero", "human-median", "alphacode", "latency"])
+from contests.app.simulation.results import ContestOut, Results
 
 
 def _date(value: str | None, flag: str) -> datetime | None:
@@ -257,7 +254,7 @@ def simulate(
 ) -> None:
     """Simulate CONTEST... (bundled names or contest directories) with an agent and rate it."""
     if print_schema:
-        from contests.results import schema_json
+        from contests.app.simulation.results import schema_json
 
         click.echo(schema_json())
         return
@@ -268,8 +265,9 @@ def simulate(
     if out is None:
         raise CpeloUsageError("--out FILE is required (the results and their judging cache live there)")
     from contests.agents import AgentOptions, make_agent
-    from contests.simulate import SimulateOptions, load_contest
-    from contests.simulate import simulate as run
+    from contests.app.simulation import SimulateOptions
+    from contests.app.simulation import simulate as run
+    from contests.catalog import load_contest
     from elo.percentile import DEFAULT_POPULATION
 
     options = SimulateOptions.model_validate(
@@ -291,6 +289,7 @@ def simulate(
             **({"jobs": jobs} if jobs else {}),
         }
     )
+    settings = current_settings()
     agent = make_agent(
         agent_spec,
         AgentOptions(
@@ -301,10 +300,11 @@ def simulate(
             max_tokens=max_tokens,
             concurrency=concurrency,
         ),
+        cache_dir=settings.cache_dir / "completions",
     )
-    loaded = [load_contest(c) for c in contests]
+    loaded = [load_contest(c, settings.contests_dir) for c in contests]
     with progress_reporter(not no_progress and not as_json and sys.stderr.isatty()) as reporter:
-        results = run(loaded, agent, options, out=out, reporter=reporter)
+        results = run(loaded, agent, options, judge=settings.judge_config(), out=out, reporter=reporter)
     if as_json:
         click.echo(results.model_dump_json(indent=2))
     else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from contests.app.report.errors import ResultsFileError
-from contests.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
+from contests.app.simulation.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
 from judge.verdict import Verdict
 
 

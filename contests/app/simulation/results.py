@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from elo.uncertainty import Spread
+
 SCHEMA_VERSION = 1
 
 AttemptPolicy = Literal["generation-order", "random-orders"]
@@ -50,20 +52,6 @@ class ProblemOut(BaseModel):
     attempts: list[AttemptOut]
 
 
-class OrderSpreadOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    n_orders: int
-    n_unbounded: int
-    mean: float
-    sd: float
-    min: float
-    p05: float
-    median: float
-    p95: float
-    max: float
-
-
 class ContestOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -92,9 +80,7 @@ class ContestOut(BaseModel):
     solved: int
     points: float
     penalty: int
-    order_spread: OrderSpreadOut | None = Field(
-        None, description="random-orders: performance over the orders"
-    )
+    order_spread: Spread | None = Field(None, description="random-orders: performance over the orders")
     problems: list[ProblemOut]
 
 
@@ -142,7 +128,7 @@ class Results(BaseModel):
     ci: list[float | None] = Field(description="[low, high] confidence interval of the rating")
     ci_level: float
     standard_error: float | None = None
-    order_spread: OrderSpreadOut | None = Field(None, description="random-orders: rating over the orders")
+    order_spread: Spread | None = Field(None, description="random-orders: rating over the orders")
     percentile: float | None = Field(description="percent of the population rated below the rating")
     percentile_detail: PercentileOut | None = None
     population: str
