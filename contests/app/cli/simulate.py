@@ -12,8 +12,7 @@ import click
 
 from contests.app.cli.errors import CpeloUsageError
 from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings, sandbox_option
-from contests.app.report.model import verdict_short
-from contests.app.simulation.results import ContestOut, Results
+from contests.app.simulation.results import ContestOut, Results, verdict_short
 
 
 def _date(value: str | None, flag: str) -> datetime | None:

@@ -16,17 +16,14 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from contests.app.report.errors import ResultsFileError
-from contests.app.simulation.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
-from judge.verdict import Verdict
-
-
-def verdict_short(verdict: str) -> str:
-    """The judge's abbreviation of a verdict (AC, WA, TLE, ...); an unknown string stays as it is."""
-    try:
-        return Verdict(verdict).short
-    except ValueError:
-        return verdict
-
+from contests.app.simulation.results import (
+    SCHEMA_VERSION,
+    AttemptOut,
+    ContestOut,
+    ProblemOut,
+    Results,
+    verdict_short,
+)
 
 ATTEMPTS_LEGEND = (
     "Attempts: verdict, first failed test, @ contest minute (AC accepted, WA wrong answer, TLE time limit, "

@@ -14,10 +14,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from elo.uncertainty import Spread
+from judge.verdict import Verdict
 
 SCHEMA_VERSION = 1
 
 AttemptPolicy = Literal["generation-order", "random-orders"]
+
+
+def verdict_short(verdict: str) -> str:
+    """The judge's abbreviation of a verdict (AC, WA, TLE, ...); an unknown string stays as it is."""
+    try:
+        return Verdict(verdict).short
+    except ValueError:
+        return verdict
 
 
 class AttemptOut(BaseModel):
