@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings
+from contests.app.cli.summary import print_summary, progress_reporter
 
 DEMO_CONTEST = "cpelo-round-1"
 
@@ -52,7 +53,6 @@ def demo(
 ) -> None:
     """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile."""
     from contests.agents import make_agent
-    from contests.app.cli.simulate import print_summary, progress_reporter
     from contests.app.simulation import SimulateOptions, simulate
     from contests.catalog import load_contest
 
