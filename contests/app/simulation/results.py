@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from elo.uncertainty import Spread
 from judge.verdict import Verdict
@@ -116,6 +116,25 @@ class PercentileOut(BaseModel):
 
 class Results(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_older_spreads(cls, data: Any) -> Any:
+        """Files written before the spreads named their estimator: it is the results' estimator."""
+        if not isinstance(data, dict):
+            return data
+        name = data.get("estimator", "")
+
+        def named(holder: Any) -> Any:
+            spread = holder.get("order_spread") if isinstance(holder, dict) else None
+            if isinstance(spread, dict) and "estimator" not in spread:
+                return {**holder, "order_spread": {"estimator": name, **spread}}
+            return holder
+
+        data = named(data)
+        if isinstance(data.get("contests"), list):
+            data = {**data, "contests": [named(c) for c in data["contests"]]}
+        return data
 
     schema_version: int = SCHEMA_VERSION
     cpelo_version: str
