@@ -20,8 +20,8 @@ from contests.formats import kattis, native
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
 from judge.batch import Submission, judge_many
-from judge.checkers import build_program
 from judge.errors import JudgeError
+from judge.helper_programs import build_program
 from judge.judge import Judge
 from judge.languages.detect import language_for_file
 from judge.languages.registry import get_language

@@ -16,14 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers import (
-    CheckOutcome,
-    helper_limits,
-    kattis_message,
-    read_kattis_exit,
-    read_testlib_exit,
-)
+from judge.checkers.external import kattis_message, read_kattis_exit, read_testlib_exit
+from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
+from judge.helper_programs import helper_limits
 from judge.task import InteractorProtocol, InteractorSpec, TestCase
 from judge.verdict import Verdict
 from sandbox import Limits, MiB, RunResult, SandboxConfig

@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers import (
-    Checker,
-    CheckOutcome,
-    ExternalChecker,
-    build_program,
-    describe_failure,
-    prepare_checker,
-)
+from judge.checkers.checker import Checker, prepare_checker
+from judge.checkers.external import ExternalChecker, describe_failure
+from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
 from judge.errors import JudgeError
+from judge.helper_programs import build_program
 from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,11 +20,9 @@ from pathlib import Path
 
 from judge.compile_cache import publish_directory
 from judge.executors.executor import ExecutorError
+from judge.helper_programs import include_search_path, included_names
 from judge.task import JudgeTask
 
-# The headers a checker or interactor may include by name (judge.checkers.add_includes looks them up in
-# the include dirs, then next to the source, then one directory up).
-_INCLUDE = re.compile(rb'^\s*#\s*include\s*[<"]([^>"/]+)[>"]', re.M)
 _COMPLETE = ".complete"
 
 
@@ -61,9 +58,8 @@ def task_files(task: JudgeTask) -> list[Path]:
             continue  # the judge reports a missing helper source itself, by its name
         own = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source]
         files += own
-        wanted = {m.decode() for f in own for m in _INCLUDE.findall(_read(f))}
-        base = source if source.is_dir() else source.parent
-        for folder in [*include_dirs, base, base.parent]:
+        wanted = {name for f in own for name in included_names(_read(f))}
+        for folder in include_search_path(include_dirs, source):
             files += [folder / name for name in sorted(wanted) if (folder / name).is_file()]
     return sorted(set(files))
 

@@ -144,7 +144,7 @@ def cpelo_compile_problem(
     task: JudgeTask, digest: str | None, bundle_box: list[Any], choice: SandboxChoice
 ) -> tuple[list[str], list[CompiledEntry]]:
     """Compile a problem's checker and interactor and hand out their cache entries."""
-    from judge.checkers import build_program
+    from judge.helper_programs import build_program
 
     judge = _node_judge(choice)
     try:
