@@ -17,12 +17,12 @@ from judge.checkers.external import ExternalChecker, describe_failure
 from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
+from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.helper_programs import build_program
 from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
-from judge.settings import JudgeSettings
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
 from judge.verdict import JudgeResult, TestResult, Verdict
 from sandbox import RunResult, SandboxConfig, Status
@@ -86,16 +86,10 @@ class _Submission:
 class Judge:
     """A judge with its compile cache and sandbox configuration; thread-safe, reusable."""
 
-    def __init__(
-        self,
-        settings: JudgeSettings | None = None,
-        *,
-        cache_dir: Path | None = None,
-        sandbox_config: SandboxConfig | None = None,
-    ) -> None:
-        self.settings = settings or JudgeSettings()
-        self.cache = CompileCache(cache_dir or self.settings.compile_cache)
-        self.config = sandbox_config or self.settings.sandbox_config()
+    def __init__(self, config: JudgeConfig | None = None) -> None:
+        self.config = config or JudgeConfig()
+        self.cache = CompileCache(self.config.compile_cache)
+        self.sandbox_config = self.config.sandbox
 
     def judge(
         self,
@@ -108,7 +102,7 @@ class Judge:
         """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
         lang = self._language(source, language)
         code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
-        work_root = self.settings.work_dir
+        work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="cpelo-judge-", dir=work_root) as tmp:
@@ -119,15 +113,12 @@ class Judge:
                     lang,
                     {lang.source_filename(code): code.encode()},
                     cache=self.cache,
-                    config=self.config,
+                    config=self.sandbox_config,
                     main_code=code,
                     work_root=work,
                 )
             except SandboxFailure as exc:
-                return JudgeResult(
-                    verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
-                    language=lang.id, tests=[], compile_log=str(exc),
-                )  # fmt: skip
+                return JudgeResult.judge_error(str(exc), lang.id)
             if not program.ok:
                 return JudgeResult(
                     verdict=Verdict.COMPILATION_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
@@ -150,7 +141,7 @@ class Judge:
             lang,
             {lang.source_filename(code): code.encode()},
             cache=self.cache,
-            config=self.config,
+            config=self.sandbox_config,
             main_code=code,
         )
 
@@ -170,23 +161,23 @@ class Judge:
         (work / "out").mkdir()
         _open_permissions(work / "out", writable=True)
         checker = prepare_checker(
-            task.checker, time_limit=task.time_limit, cache=self.cache, config=self.config, work=work
+            task.checker, time_limit=task.time_limit, cache=self.cache, config=self.sandbox_config, work=work
         )
         interactor = None
         if task.interactor is not None:
             spec = task.interactor
             inter_prog = build_program(
-                spec.source, spec.language, spec.include_dirs, cache=self.cache, config=self.config,
+                spec.source, spec.language, spec.include_dirs, cache=self.cache, config=self.sandbox_config,
                 work_root=work, what="interactor",
             )  # fmt: skip
             interactor = Interactor(
                 spec,
                 inter_prog,
                 inter_prog.install(work / "interactor-program"),
-                self.config,
+                self.sandbox_config,
                 task.time_limit,
             )
-        return _Submission(task, lang, home, work, scratch, checker, interactor, self.config)
+        return _Submission(task, lang, home, work, scratch, checker, interactor, self.sandbox_config)
 
     def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
         task, lang = sub.task, sub.language
@@ -268,8 +259,7 @@ def judge(
     language: str | Language | None = None,
     *,
     run_all: bool = False,
-    settings: JudgeSettings | None = None,
-    sandbox_config: SandboxConfig | None = None,
+    config: JudgeConfig | None = None,
 ) -> JudgeResult:
-    """Judge one submission (see ``Judge.judge``); builds a ``Judge`` from the settings each call."""
-    return Judge(settings, sandbox_config=sandbox_config).judge(task, source, language, run_all=run_all)
+    """Judge one submission (see ``Judge.judge``) with a ``Judge`` built for this call."""
+    return Judge(config).judge(task, source, language, run_all=run_all)
