@@ -24,7 +24,7 @@ from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
-from judge.verdict import JudgeResult, TestResult, Verdict
+from judge.verdict import MESSAGE_LIMIT, JudgeResult, TestResult, Verdict
 from sandbox import RunResult, SandboxConfig, Status
 
 _STATUS_VERDICT = {
@@ -100,8 +100,7 @@ class Judge:
         run_all: bool = False,
     ) -> JudgeResult:
         """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
-        lang = self._language(source, language)
-        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        lang, code = self._source(source, language)
         work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
@@ -109,14 +108,7 @@ class Judge:
             work = Path(tmp)
             work.chmod(0o755)
             try:
-                program = compile_program(
-                    lang,
-                    {lang.source_filename(code): code.encode()},
-                    cache=self.cache,
-                    config=self.sandbox_config,
-                    main_code=code,
-                    work_root=work,
-                )
+                program = self._compile(lang, code, work)
             except SandboxFailure as exc:
                 return JudgeResult.judge_error(str(exc), lang.id)
             if not program.ok:
@@ -135,15 +127,23 @@ class Judge:
 
     def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
         """Compile a submission (or fetch it from the cache) without running it."""
-        lang = self._language(source, language)
-        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        return self._compile(*self._source(source, language), None)
+
+    def _compile(self, lang: Language, code: str, work_root: Path | None) -> Program:
         return compile_program(
             lang,
             {lang.source_filename(code): code.encode()},
             cache=self.cache,
             config=self.sandbox_config,
             main_code=code,
+            work_root=work_root,
         )
+
+    def _source(self, source: str | Path, language: str | Language | None) -> tuple[Language, str]:
+        """The language and the program text of a submission given as text or as a file."""
+        lang = self._language(source, language)
+        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        return lang, code
 
     def _language(self, source: str | Path, language: str | Language | None) -> Language:
         if isinstance(language, Language):
@@ -249,7 +249,7 @@ def _test_result(test: TestCase, result: RunResult, verdict: Verdict, message: s
         time_s=round(result.cpu_time, 4),
         wall_s=round(result.wall_time, 4),
         memory_bytes=result.peak_memory,
-        checker_message=message[:2000],
+        checker_message=message[:MESSAGE_LIMIT],
     )
 
 

@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MiB = 1024 * 1024
+from sandbox import MiB
 
 
 class CheckerKind(StrEnum):

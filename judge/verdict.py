@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MESSAGE_LIMIT = 2000  # characters of a checker's, interactor's or sandbox's message kept per test
+
 
 class Verdict(StrEnum):
     OK = "OK"

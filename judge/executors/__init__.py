@@ -8,6 +8,7 @@ from __future__ import annotations
 from judge.config import JudgeConfig
 from judge.executors.executor import EXECUTOR_NAMES, Executor, ExecutorError, ExecutorName, OnResult
 from judge.executors.local import LocalExecutor
+from judge.executors.ray.driver import RayExecutor  # imports the ray package only when built
 
 __all__ = ["EXECUTOR_NAMES", "Executor", "ExecutorError", "ExecutorName", "OnResult", "make_executor"]
 
@@ -25,9 +26,5 @@ def make_executor(
             raise ExecutorError(f"--ray-address {ray_address}: only meaningful with --executor ray")
         return LocalExecutor(jobs=jobs, config=config)
     if name == "ray":
-        # Imported here: the ray package is an optional extra (`pip install cpelo[ray]`), and this
-        # module is imported by every user of the local executor.
-        from judge.executors.ray.driver import RayExecutor
-
         return RayExecutor(ray_address, config=config)
     raise ExecutorError(f"executor {name!r}: unknown (choose from {', '.join(EXECUTOR_NAMES)})")

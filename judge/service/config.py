@@ -10,9 +10,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from judge.config import JudgeConfig
+from sandbox import MiB
 
 KiB = 1024
-MiB = 1024 * KiB
 
 
 def _data_home() -> Path:
