@@ -71,7 +71,7 @@ class RayExecutor:
         ship_problems: bool = True,
     ) -> None:
         try:
-            import ray
+            import ray  # here, not at the top: ray is an optional extra, needed only to build this
         except ImportError as exc:
             raise ExecutorError(
                 "executor ray: the ray package is not installed; install it with `pip install cpelo[ray]`"
