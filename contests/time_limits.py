@@ -17,10 +17,9 @@ from pathlib import Path
 
 from contests.errors import FormatError
 from contests.formats import kattis
-from contests.judging import judge_many
 from contests.problem import DerivedTimeLimit, ExpectedVerdict, Problem, Solution
 from contests.problem_loader import effective_time_limit, load_problem, to_judge_task
-from judge.batch import Submission
+from judge.batch import Submission, judge_many
 from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.languages.detect import language_for_file
@@ -116,7 +115,7 @@ def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None
             Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
             for s in accepted
         ]
-        results = judge_many(submissions, judge, jobs=jobs)
+        results = judge_many(submissions, jobs=jobs, config=judge)
     times = [r.time_s for r in results if r.accepted]
     if not times:
         failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))

@@ -16,14 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contests.errors import ContestError
 from contests.formats import native
-from contests.judging import judge_many, make_judge
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
 from contests.time_limits import measure_time_limit, why_not_runnable
-from judge.batch import Submission
-from judge.checkers import build_program
+from judge.batch import Submission, judge_many
 from judge.config import JudgeConfig
 from judge.errors import JudgeError
+from judge.helper_programs import build_program
 from judge.judge import Judge
 from judge.task import JudgeTask
 from judge.verdict import JudgeResult
@@ -163,7 +162,7 @@ def _validate_problem(
     _check_tests(problem, label, report)
     if config is None:
         return
-    if not _check_programs(problem, label, report, make_judge(config), scratch / "programs"):
+    if not _check_programs(problem, label, report, Judge(config), scratch / "programs"):
         return
     if problem.time_limit is None and problem.derived_time_limit is None:
         try:
@@ -228,7 +227,7 @@ def _check_programs(
                     language,
                     include,
                     cache=judge.cache,
-                    config=judge.config,
+                    config=judge.sandbox_config,
                     work_root=Path(work),
                     what=what,
                 )
@@ -279,7 +278,7 @@ def _check_solutions(
         if on_progress is not None:
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
-    results = judge_many(submissions, config, jobs=jobs, on_result=progress)
+    results = judge_many(submissions, jobs=jobs, config=config, on_result=progress)
     for solution, result in zip(runnable, results, strict=True):
         verdict = str(result.verdict)
         note = ""
@@ -331,8 +330,8 @@ def _check_safety_margin(
     relaxed = task.model_copy(update={"time_limit": margin})
     again = judge_many(
         [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
-        config,
         jobs=jobs,
+        config=config,
     )
     for solution, result in zip(slow, again, strict=True):
         if str(result.verdict) not in CONSISTENT[ExpectedVerdict.TIME_LIMIT_EXCEEDED]:

@@ -14,8 +14,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from judge.config import JudgeConfig
-from judge.service.config import KiB, MiB, ServiceConfig
-from sandbox import SandboxConfig
+from judge.service.config import KiB, ServiceConfig
+from sandbox import MiB, SandboxConfig
 
 
 def _default_jobs() -> int:

@@ -1,30 +1,40 @@
-"""The service's configuration: a plain value handed to the API and the workers, not the environment."""
+"""The service's configuration: one value, built once at the edge (the CLI) and passed to the app,
+the workers and the queue. Defaults are computed when it is built; nothing here reads CPELO_ variables."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from judge.config import JudgeConfig
+from sandbox import MiB
 
 KiB = 1024
-MiB = 1024 * KiB
 
 
-def _default_db_url() -> str:
-    return f"sqlite:///{Path.home() / '.local' / 'share' / 'cpelo' / 'service.db'}"
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "cpelo"
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cpelo"
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{_data_home() / 'service.db'}"
 
 
 class ServiceConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     db: str = Field(
-        default_factory=_default_db_url, description="SQLAlchemy URL (sqlite:/// or postgresql://)"
+        default_factory=default_db_url, description="SQLAlchemy URL (sqlite:/// or postgresql://)"
     )
     problem_cache: Path = Field(
-        default_factory=lambda: Path.home() / ".cache" / "cpelo" / "service-problems",
+        default_factory=lambda: _cache_home() / "service-problems",
         description="where packages are unpacked for judging (one directory per package digest)",
     )
     max_source_bytes: int = Field(64 * KiB, gt=0, description="largest submission source (UTF-8 bytes)")
@@ -41,7 +51,7 @@ class ServiceConfig(BaseModel):
     default_rate_per_minute: int = Field(600, gt=0, description="requests per minute of a new token")
     executor: Literal["local", "ray"] = Field("local", description="where a worker judges: here, or on Ray")
     ray_address: str | None = Field(None, description="executor ray: the cluster (None: Ray's default)")
-    judge: JudgeConfig = Field(default_factory=JudgeConfig, description="how the workers judge")
+    judge: JudgeConfig = Field(default_factory=JudgeConfig, description="how a worker judges")
 
     @property
     def max_request_bytes(self) -> int:

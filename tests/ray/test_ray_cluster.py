@@ -24,7 +24,7 @@ from contests.catalog import load_contest
 from contests.problem_loader import to_judge_task
 from judge.batch import Submission
 from judge.executors.local import LocalExecutor
-from judge.executors.ray_executor import RayExecutor
+from judge.executors.ray.driver import RayExecutor
 from judge.verdict import Verdict
 
 CONTEST = "cpelo-round-1"

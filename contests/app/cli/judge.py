@@ -58,10 +58,10 @@ def run(
     time_limit: float | None,
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
-    from contests.judging import judge_many, make_judge
     from contests.time_limits import load_judge_task
-    from judge.batch import Submission
+    from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
+    from judge.judge import Judge
     from judge.languages import get_language
 
     settings = current_settings()
@@ -71,9 +71,9 @@ def run(
         get_language(language)  # an unknown --lang is bad input: exit 2 before judging anything
     subs = [Submission(task=task, source=s, language=language, run_all=run_all) for s in sources]
     if len(subs) == 1:
-        results = [make_judge(config).judge(task, sources[0], language, run_all=run_all)]
+        results = [Judge(config).judge(task, sources[0], language, run_all=run_all)]
     else:
-        results = judge_many(subs, config, jobs=jobs)
+        results = judge_many(subs, jobs=jobs, config=config)
         bad = [
             (s, r)
             for s, r in zip(sources, results, strict=True)
@@ -114,10 +114,10 @@ def languages(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable list")
 def selftest(as_json: bool) -> None:
     """Compile and run every available language's echo program in the sandbox."""
-    from contests.judging import make_judge
+    from judge.judge import Judge
     from judge.selftest import self_test
 
-    rows = self_test(make_judge(current_settings().judge_config()))
+    rows = self_test(Judge(current_settings().judge_config()))
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return

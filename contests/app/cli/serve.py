@@ -1,7 +1,7 @@
 """`cpelo serve` (the judge service: API + local workers), `cpelo serve token create`, `cpelo worker`.
 
 The service lives in ``judge.service``, which must not import ``contests``; reading an uploaded
-package (a native problem dir or a Kattis package) is ``contests.uploads.load_package``, handed to the
+package (a native problem dir or a Kattis package) is ``contests.package_upload``'s job, handed to the
 service as its loader, so the layering (contests -> judge) holds. The service's configuration is
 built here once, from the settings (CPELO_SERVICE_*, CPELO_SANDBOX_BACKEND, ...) and the options.
 """
@@ -13,9 +13,8 @@ import os
 import click
 
 from contests.app.cli.options import current_settings, sandbox_option
-from contests.uploads import load_package
+from contests.package_upload import load_uploaded_package
 from judge.service.config import ServiceConfig
-from judge.service.settings import ServiceSettings
 
 _db_option = click.option(
     "--db",
@@ -44,12 +43,6 @@ def _config(
     return config.model_copy(update=updates) if updates else config
 
 
-def _legacy(config: ServiceConfig) -> ServiceSettings:
-    # judge.service still takes its own settings type: every field given, so none comes from the
-    # environment. (Goes when the service takes ServiceConfig, issue 13.)
-    return ServiceSettings(**config.model_dump(exclude={"judge"}))
-
-
 @click.group(invoke_without_command=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -76,7 +69,7 @@ def serve(
     settings = _config(db, lease, executor, ray_address)
     click.echo(f"cpelo serve: http://{host}:{port} (docs at /docs), database {settings.db}", err=True)
     size = default_jobs() if workers is None else workers
-    run_server(_legacy(settings), host=host, port=port, workers=size, loader=load_package)
+    run_server(settings, host=host, port=port, workers=size, loader=load_uploaded_package)
 
 
 @serve.group("token")
@@ -111,4 +104,4 @@ def worker(db: str | None, lease: float | None, executor: str | None, ray_addres
     from judge.service.worker import run_worker
 
     click.echo(f"cpelo worker: pid {os.getpid()}", err=True)
-    run_worker(_legacy(_config(db, lease, executor, ray_address)))
+    run_worker(_config(db, lease, executor, ray_address))

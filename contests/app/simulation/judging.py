@@ -12,10 +12,10 @@ from contests.app.simulation.cache import ResultsCache, judge_key, problem_hash
 from contests.app.simulation.generate import SampleKey
 from contests.app.simulation.options import Reporter, SimulateOptions
 from contests.contest import Contest
-from contests.judging import make_executor
 from contests.problem_loader import to_judge_task
 from judge.batch import Submission as JudgeSubmission
 from judge.config import JudgeConfig
+from judge.executors import make_executor
 from judge.task import JudgeTask
 from judge.verdict import JudgeResult, Verdict
 
@@ -80,7 +80,7 @@ def _judge(
     if items:
         batch = [JudgeSubmission(task=task, source=s.source, language=s.language) for _, (task, s) in items]
         with make_executor(
-            options.executor, config, ray_address=options.ray_address, jobs=options.jobs
+            options.executor, ray_address=options.ray_address, jobs=options.jobs, config=config
         ) as executor:
             executor.judge_many(batch, on_result=store)
     return transient

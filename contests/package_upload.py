@@ -1,7 +1,7 @@
-"""An uploaded problem package (unpacked) -> the JudgeTask the judge service judges it with.
+"""An uploaded problem package -> JudgeTask, for the judge service (which cannot import ``contests``).
 
-The service (``judge.service``) must not import ``contests``: the CLI hands this function to it as its
-package loader, so the layering (contests -> judge) holds.
+The service calls this as its ``PackageLoader`` (``judge.service.packages``): the layering
+contests -> judge holds because the application hands it down, not because the service reaches up.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from judge.service.errors import PackageRejected
 from judge.task import JudgeTask
 
 
-def load_package(root: Path) -> JudgeTask:
-    """`contests validate` structure checks, then the loader.
+def load_uploaded_package(root: Path) -> JudgeTask:
+    """An unpacked upload -> JudgeTask: `contests validate` structure checks, then the loader.
 
     No time limit is derived here (that judges the accepted submissions, too slow for an upload):
     a Kattis package must carry its .timelimit.
