@@ -1,7 +1,8 @@
 """The report's view of one or more results files: headlines, leaderboard with statistical ties, tables.
 
-The results files (`contests.results.Results`, one per model) are the only input. Everything shown is
-read from them or derived from them here, so HTML, Markdown and `--json` say the same thing.
+The results files (`contests.app.simulation.results.Results`, one per model) are the only input.
+Everything shown is read from them or derived from them here, so HTML, Markdown and `--json` say the
+same thing.
 """
 
 from __future__ import annotations
