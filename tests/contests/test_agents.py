@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPLY, FakeServer
 
 from contests.agents import AgentError, AgentOptions, Request, make_agent
 from contests.agents.demo import DemoAgent, solve_probability
 from contests.agents.openai import OpenAIAgent
 from contests.contest import Contest
 from contests.problem import Solution
+from tests.contests.fake_openai import REPLY, FakeServer
 
 
 def requests_for(contest: Contest, k: int) -> list[Request]:

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from contest_fixtures import kattis_package, native_problem, shared_dir, write
 
 from contests.formats import native
 from contests.importer import import_contests, write_contests
 from contests.problem_loader import load_judge_task
 from contests.validate import validate
+from tests.contests.fixtures import kattis_package, native_problem, shared_dir, write
 
 
 def _checks(report: object) -> dict[str, tuple[str, bool | None]]:

@@ -4,12 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from contest_fixtures import cf_payloads, openr1_record, write
 
 from contests.contest import Rules
 from contests.errors import FormatError
 from contests.formats import cfapi, native
 from contests.importer import import_contests, write_contests
+from tests.contests.fixtures import cf_payloads, openr1_record, write
 
 
 def _payload_dir(root: Path, **kw: object) -> Path:

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from contest_fixtures import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contests.errors import ContestError
+from contests.formats import cfapi, codecontests, kattis, native, openr1, polygon
+from contests.importer import import_contests
+from tests.contests.fixtures import (
     cf_payloads,
     codecontests_record,
     kattis_package,
@@ -16,12 +22,6 @@ from contest_fixtures import (
     openr1_record,
     polygon_package,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from contests.errors import ContestError
-from contests.formats import cfapi, codecontests, kattis, native, openr1, polygon
-from contests.importer import import_contests
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from contest_fixtures import kattis_package, shared_dir, write
 
 from contests.errors import FormatError
 from contests.formats import kattis
 from contests.problem import CheckerType, InteractorProtocol
 from contests.problem_loader import load_judge_task
+from tests.contests.fixtures import kattis_package, shared_dir, write
 
 
 def test_package_with_nested_groups_and_symlinks(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from contest_fixtures import native_problem, write
 
 from contests.contest import Contest, Rules
 from contests.errors import FormatError
@@ -12,6 +11,7 @@ from contests.formats import native
 from contests.problem import Checker, CheckerType, ExpectedVerdict, Problem, Test, Tests
 from contests.problem_loader import load_judge_task, to_judge_task
 from contests.standings import ProblemResult, Standings, StandingsRow
+from tests.contests.fixtures import native_problem, write
 
 
 def test_problem_dir_reads_with_statement_sections_tests_and_solutions(tmp_path: Path) -> None:

@@ -3,12 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from contest_fixtures import polygon_package, write
 
 from contests.errors import FormatError, MissingTestsError
 from contests.formats import native, polygon
 from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, ExpectedVerdict
+from tests.contests.fixtures import polygon_package, write
 
 
 def test_full_package_reads(tmp_path: Path) -> None:

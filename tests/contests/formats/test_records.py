@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from contest_fixtures import codecontests_record, openr1_record, write
 
 from contests.contest import Rules
 from contests.errors import FormatError
 from contests.formats import codecontests, native, openr1
 from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, ExpectedVerdict
+from tests.contests.fixtures import codecontests_record, openr1_record, write
 
 PYTHON = "/usr/bin/python3"
 

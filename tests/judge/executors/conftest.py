@@ -8,7 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from ray_cluster import AUTH_MODE, Cluster, shared_cluster
+
+from tests.judge.executors.ray_cluster import AUTH_MODE, Cluster, shared_cluster
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install cpelo[ray])")
 

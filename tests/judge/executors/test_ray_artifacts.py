@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ray_compare import without_measurements
 
 from contests.app.cli import cli
 from judge.compile_cache import CompileCache
@@ -22,6 +21,7 @@ from judge.executors.bundle import absolute_task, make_bundle, relocated_task, t
 from judge.judge import Judge
 from judge.task import CheckerKind, CheckerSpec, JudgeTask, TestCase
 from judge.verdict import Verdict
+from tests.judge.executors.ray_compare import without_measurements
 
 AB_CPP = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
 BROKEN_CPP = "int main() { return undefined_name; }\n"

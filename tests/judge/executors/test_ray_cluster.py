@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 import ray
 from click.testing import CliRunner
-from ray_cluster import Cluster
-from ray_compare import judged, results_json, without_measurements
 
 from contests.agents import make_agent
 from contests.app.cli import cli
@@ -25,6 +23,8 @@ from judge.batch import Submission
 from judge.executors.local import LocalExecutor
 from judge.executors.ray_executor import RayExecutor
 from judge.verdict import Verdict
+from tests.judge.executors.ray_cluster import Cluster
+from tests.judge.executors.ray_compare import judged, results_json, without_measurements
 
 CONTEST = "cpelo-round-1"
 AGENT = "demo:1600"

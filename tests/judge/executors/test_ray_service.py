@@ -12,9 +12,6 @@ import time
 import zipfile
 from pathlib import Path
 
-from ray_cluster import Cluster
-from ray_compare import without_measurements
-
 from contests.app.cli.serve import load_package
 from judge.service.db import make_engine, migrate
 from judge.service.problems import ProblemStore
@@ -22,6 +19,8 @@ from judge.service.queue import DONE, JobQueue
 from judge.service.settings import ServiceSettings
 from judge.service.worker import Worker
 from judge.verdict import JudgeResult
+from tests.judge.executors.ray_cluster import Cluster
+from tests.judge.executors.ray_compare import without_measurements
 
 CPELO = Path(sys.executable).with_name("cpelo")
 AB_CPP = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from service_fixtures import Postgres, Server, pg_bin, postgres_server
+
+from tests.judge.service.fixtures import Postgres, Server, pg_bin, postgres_server
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 
 AB_CPP = """#include <cstdio>

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_fixtures import AB_CPP, new_token, problem_files, zip_bytes
 
 from contests.app.cli.serve import load_package
 from judge.service.app import create_app
 from judge.service.settings import ServiceSettings
+from tests.judge.service.fixtures import AB_CPP, new_token, problem_files, zip_bytes
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 from click.testing import CliRunner
-from service_fixtures import AB_CPP, CPELO, Server, new_token, problem_files, zip_bytes
 from sqlalchemy import select
 
 from contests.app.cli import cli
 from judge.service.auth import hash_token
 from judge.service.db import make_engine, tokens
+from tests.judge.service.fixtures import AB_CPP, CPELO, Server, new_token, problem_files, zip_bytes
 
 
 def test_token_create_prints_a_token_and_stores_only_its_hash(tmp_path: Path) -> None:

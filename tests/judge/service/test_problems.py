@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_fixtures import problem_files, zip_bytes
 
 from contests.app.cli.serve import load_package
 from judge.service.db import make_engine, migrate
 from judge.service.errors import PackageRejected
 from judge.service.problems import ProblemExists, ProblemStore, check_archive, unpack
 from judge.service.settings import ServiceSettings
+from tests.judge.service.fixtures import problem_files, zip_bytes
 
 
 def _settings(tmp_path: Path, **kw: object) -> ServiceSettings:
@@ -145,7 +145,7 @@ def test_bundled_packages_with_checker_or_interactor_are_judged_from_another_hos
     from judge.service.worker import Worker
     from judge.settings import JudgeSettings
 
-    root = Path(__file__).resolve().parents[2] / "contests" / "bundled" / "cpelo-round-1" / "problems" / index
+    root = Path(__file__).resolve().parents[3] / "contests" / "bundled" / "cpelo-round-1" / "problems" / index
     files = {str(f.relative_to(root)): f.read_bytes() for f in root.rglob("*") if f.is_file()}
     settings = _settings(tmp_path)
     engine = make_engine(settings.db)

@@ -15,10 +15,18 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx
-from service_fixtures import AB_CPP, FORK_BOMB_C, SPIN_CPP, Server, new_token, problem_files, zip_bytes
 from sqlalchemy import Engine, func, select
 
 from judge.service.db import jobs, make_engine
+from tests.judge.service.fixtures import (
+    AB_CPP,
+    FORK_BOMB_C,
+    SPIN_CPP,
+    Server,
+    new_token,
+    problem_files,
+    zip_bytes,
+)
 
 Start = Callable[..., Server]
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from native_suite import load_module, load_native
 
 from judge.judge import Judge
 from judge.settings import JudgeSettings
 from sandbox import SandboxConfig
 from sandbox.docker.engine import engine_available
+from tests.sandbox.docker.native_suite import load_module, load_native
 
 _native_conftest = load_native("conftest")
 bins = _native_conftest.bins  # the same helper programs as the native conformance tests
-make_task = load_module(Path(__file__).resolve().parents[1] / "judge" / "conftest.py").make_task
+make_task = load_module(Path(__file__).resolve().parents[2] / "judge" / "conftest.py").make_task
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-NATIVE_TESTS = Path(__file__).resolve().parents[1] / "sandbox"
+NATIVE_TESTS = Path(__file__).resolve().parents[1]
 
 
 def load_native(name: str) -> ModuleType:

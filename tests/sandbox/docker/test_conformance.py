@@ -11,10 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from native_suite import load_native
-
 from sandbox import Limits, SandboxConfig, Status, run
 from sandbox.docker.container import CGROUP_PARENT, registry
+from tests.sandbox.docker.native_suite import load_native
 
 _native = load_native("test_limits")
 NATIVE_ONLY = {

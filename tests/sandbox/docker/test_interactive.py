@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from native_suite import load_module
+from tests.sandbox.docker.native_suite import load_module
 
-_interactive = load_module(Path(__file__).resolve().parents[1] / "judge" / "test_judge_interactive.py")
+_interactive = load_module(Path(__file__).resolve().parents[2] / "judge" / "test_interactive.py")
 REUSED = sorted(n for n in vars(_interactive) if n.startswith("test_"))
 globals().update({name: getattr(_interactive, name) for name in REUSED})
 

@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from native_suite import load_module
 
 from judge.judge import Judge
 from sandbox import SandboxConfig
+from tests.sandbox.docker.native_suite import load_module
 
-JUDGE_TESTS = Path(__file__).resolve().parents[1] / "judge"
-REPO = Path(__file__).resolve().parents[2]
-_verdicts = load_module(JUDGE_TESTS / "test_judge_verdicts.py")
+JUDGE_TESTS = Path(__file__).resolve().parents[2] / "judge"
+REPO = Path(__file__).resolve().parents[3]
+_verdicts = load_module(JUDGE_TESTS / "test_verdicts.py")
 SMOKE_LANGUAGES = ("cpp17", "python3")
 
 

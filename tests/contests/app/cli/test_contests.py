@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from contest_fixtures import kattis_package, openr1_record, polygon_package, write
 
 from contests.app.cli import cli
 from contests.app.cli.errors import run_main
+from tests.contests.fixtures import kattis_package, openr1_record, polygon_package, write
 
 
 def cpelo(

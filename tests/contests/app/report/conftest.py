@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from report_fixtures import make_results
 
 from contests.results import Results
+from tests.contests.app.report.fixtures import make_results
 
 
 @pytest.fixture

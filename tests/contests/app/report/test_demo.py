@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from report_chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
-from test_report_html import keep_screenshot
-from test_report_markdown import table_after
 
 from contests.app.report.model import load_results
 from contests.results import Results
+from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
+from tests.contests.app.report.test_html import keep_screenshot
+from tests.contests.app.report.test_markdown import table_after
 
 CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 CHROMIUM = chromium_binary()

@@ -13,18 +13,18 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from report_chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
-from report_fixtures import make_results
 
 from contests.app.report import build_report, write_report
 from contests.app.report.model import contests_in_order
 from contests.app.report.plots import DPI, NARROW, WIDE
+from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
+from tests.contests.app.report.fixtures import make_results
 
 CHROMIUM = chromium_binary()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 
 # Where the screenshots are also copied for people to look at (git-ignored).
-OUT = Path(__file__).resolve().parents[2] / "out"
+OUT = Path(__file__).resolve().parents[4] / "out"
 
 
 class DataImages(HTMLParser):

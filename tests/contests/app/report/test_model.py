@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from report_fixtures import make_results
 
 from contests.app.report import ResultsFileError, build_report, report_from
 from contests.app.report.method import method_comparison, method_rows
 from contests.app.report.model import attempts_text, leaderboard, load_results
 from contests.results import Results
+from tests.contests.app.report.fixtures import make_results
 
 
 def test_headline_carries_every_choice(results_files: list[Path]) -> None:

@@ -1,47 +1,9 @@
-"""Fixtures built by the tests themselves: a tiny contest held in memory."""
+"""Built by the simulation tests themselves: a native contest directory and a replay file."""
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-
-import pytest
-
-from contests.contest import Contest
-from contests.problem import Problem, Test, Tests
-
-
-def make_problem(index: str = "A", rating: int = 800) -> Problem:
-    return Problem(
-        id=f"t{index}",
-        index=index,
-        name=f"Sum {index}",
-        statement="Print a+b.",
-        input_spec="Two integers a and b.",
-        output_spec="Their sum.",
-        note="Easy.",
-        time_limit=1.0,
-        memory_limit_mb=256,
-        points=500,
-        rating=rating,
-        tests=Tests(sample=[Test(name="01", input_text="1 2\n", answer_text="3\n")]),
-    )
-
-
-@pytest.fixture
-def tiny_contest() -> Contest:
-    return Contest(
-        id="tiny",
-        name="Tiny",
-        rules="cf",
-        duration_minutes=120,
-        problems=[make_problem("A", 800), make_problem("B", 1600)],
-    )
-
 
 # -- a native contest directory written by the tests ------------------------------------------------
 
@@ -151,64 +113,3 @@ def write_replay(
             lines.append(json.dumps(line))
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-# -- a fake OpenAI-compatible server on loopback ----------------------------------------------------
-
-REPLY = "Here is my solution.\n\n```python\na, b = map(int, input().split())\nprint(a + b)\n```\n"
-
-
-class FakeServer:
-    """An OpenAI-compatible chat-completions endpoint on loopback that fails on cue."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-        self.failures: list[int] = []  # status codes to answer, in order, before succeeding
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with fake.lock:
-                    fake.calls.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
-                    status = fake.failures.pop(0) if fake.failures else 200
-                if status != 200:
-                    self.send_response(status)
-                    if status == 429:
-                        self.send_header("Retry-After", "0")
-                    self.end_headers()
-                    self.wfile.write(b'{"error": "try later"}')
-                    return
-                answer = {
-                    "choices": [{"message": {"role": "assistant", "content": REPLY}}],
-                    "usage": {"prompt_tokens": 100, "completion_tokens": 17 + body["seed"]},
-                }
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def completions(self) -> int:
-        return len(self.calls)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    fake = FakeServer()
-    fake.thread.start()
-    try:
-        yield fake
-    finally:
-        fake.httpd.shutdown()
-        fake.httpd.server_close()

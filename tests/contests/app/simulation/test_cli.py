@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MAX_OK, SUM_OK, FakeServer, write_contest, write_replay
 
 from contests.app.cli import cli
+from tests.contests.app.simulation.conftest import MAX_OK, SUM_OK, write_contest, write_replay
+from tests.contests.fake_openai import FakeServer
 
 
 def _cpelo(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+
+from contests.agents import make_agent
+from contests.formats.native import read_contest
+from contests.results import Results, schema
+from contests.rules import Row, RuleSet, rank_of
+from contests.simulate import SimulateOptions, SimulationError, simulate
+from judge.judge import Judge
+from tests.contests.app.simulation.conftest import (
     MAX_OK,
     MAX_SLOW,
     MAX_WA2,
@@ -20,13 +27,6 @@ from conftest import (
     write_contest,
     write_replay,
 )
-
-from contests.agents import make_agent
-from contests.formats.native import read_contest
-from contests.results import Results, schema
-from contests.rules import Row, RuleSet, rank_of
-from contests.simulate import SimulateOptions, SimulationError, simulate
-from judge.judge import Judge
 
 
 @pytest.fixture
