@@ -23,6 +23,8 @@ from judge.task import CheckerKind, CheckerSpec, JudgeTask, TestCase
 from judge.verdict import Verdict
 from tests.judge.executors.ray_compare import without_measurements
 
+pytestmark = pytest.mark.ray
+
 AB_CPP = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
 BROKEN_CPP = "int main() { return undefined_name; }\n"
 # A testlib-protocol checker split over a directory, a header from the include dir, and one from one

@@ -26,6 +26,8 @@ from judge.verdict import Verdict
 from tests.judge.executors.ray_cluster import Cluster
 from tests.judge.executors.ray_compare import judged, results_json, without_measurements
 
+pytestmark = pytest.mark.ray
+
 CONTEST = "cpelo-round-1"
 AGENT = "demo:1600"
 # One sample per problem: the second sample of problem D (stuck_ternary.py, spinning without asking the

@@ -12,6 +12,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from contests.app.cli.serve import load_package
 from judge.service.db import make_engine, migrate
 from judge.service.problems import ProblemStore
@@ -21,6 +23,8 @@ from judge.service.worker import Worker
 from judge.verdict import JudgeResult
 from tests.judge.executors.ray_cluster import Cluster
 from tests.judge.executors.ray_compare import without_measurements
+
+pytestmark = pytest.mark.ray
 
 CPELO = Path(sys.executable).with_name("cpelo")
 AB_CPP = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'

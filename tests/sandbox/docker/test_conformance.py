@@ -11,9 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from sandbox import Limits, SandboxConfig, Status, run
 from sandbox.docker.container import CGROUP_PARENT, registry
 from tests.sandbox.docker.native_suite import load_native
+
+pytestmark = pytest.mark.docker
 
 _native = load_native("test_limits")
 NATIVE_ONLY = {

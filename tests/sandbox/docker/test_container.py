@@ -16,6 +16,8 @@ from sandbox.docker.backend import extra_root
 from sandbox.docker.container import CGROUP_PARENT, LABEL, OWNER_LABEL, RUNNER_CAPS, owner_id, registry, sweep
 from sandbox.docker.engine import docker_client
 
+pytestmark = pytest.mark.docker
+
 PY = "/usr/bin/python3"
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.sandbox.docker.native_suite import load_module
+
+pytestmark = pytest.mark.docker
 
 _interactive = load_module(Path(__file__).resolve().parents[2] / "judge" / "test_interactive.py")
 REUSED = sorted(n for n in vars(_interactive) if n.startswith("test_"))

@@ -14,6 +14,8 @@ from judge.judge import Judge
 from sandbox import SandboxConfig
 from tests.sandbox.docker.native_suite import load_module
 
+pytestmark = pytest.mark.docker
+
 JUDGE_TESTS = Path(__file__).resolve().parents[2] / "judge"
 REPO = Path(__file__).resolve().parents[3]
 _verdicts = load_module(JUDGE_TESTS / "test_verdicts.py")

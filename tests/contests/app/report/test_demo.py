@@ -20,6 +20,8 @@ from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser,
 from tests.contests.app.report.test_html import keep_screenshot
 from tests.contests.app.report.test_markdown import table_after
 
+pytestmark = pytest.mark.chromium
+
 CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 CHROMIUM = chromium_binary()
 DEMOS = (("1600", "1"), ("2000", "2"))  # (rating of the demo contestant, samples per problem)

@@ -21,7 +21,7 @@ from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser,
 from tests.contests.app.report.fixtures import make_results
 
 CHROMIUM = chromium_binary()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
+pytestmark = [pytest.mark.chromium, pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)]
 
 # Where the screenshots are also copied for people to look at (git-ignored).
 OUT = Path(__file__).resolve().parents[4] / "out"
