@@ -76,7 +76,8 @@ def pytest_collection_modifyitems(
         for item in items:
             if item.get_closest_marker("root") is not None:
                 item.add_marker(skip_root)
-    for suite in sorted(config.stash[_REQUIRED]):
+    required: frozenset[str] = config.stash[_REQUIRED]
+    for suite in sorted(required):
         if not any(item.get_closest_marker(suite) is not None for item in items):
             items.append(MissingSuite.from_parent(session, name=f"required-suite-{suite}", suite=suite))
 

@@ -66,9 +66,11 @@ def imports(name: str, path: Path, known: set[str], root: Path) -> Iterator[Edge
     where = path.relative_to(root)
     for node in ast.walk(tree):
         targets: list[str] = []
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             base = _resolve(name, is_package, node)
             # `from pkg import mod` imports the module pkg.mod; `from mod import name` imports mod.
             targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
