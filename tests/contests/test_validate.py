@@ -13,6 +13,8 @@ from contests.problem_loader import load_judge_task
 from contests.validate import validate
 from tests.contests.fixtures import kattis_package, native_problem, shared_dir, write
 
+pytestmark = pytest.mark.root  # judges in the native sandbox
+
 
 def _checks(report: object) -> dict[str, tuple[str, bool | None]]:
     return {f"{c.expected}/{c.solution}": (c.verdict, c.consistent) for c in report.solutions}  # type: ignore[attr-defined]

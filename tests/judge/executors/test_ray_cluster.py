@@ -26,7 +26,7 @@ from judge.verdict import Verdict
 from tests.judge.executors.ray_cluster import Cluster
 from tests.judge.executors.ray_compare import judged, results_json, without_measurements
 
-pytestmark = pytest.mark.ray
+pytestmark = [pytest.mark.ray, pytest.mark.root]  # judges in the native sandbox
 
 CONTEST = "cpelo-round-1"
 AGENT = "demo:1600"

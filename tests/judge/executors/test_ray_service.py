@@ -24,7 +24,7 @@ from judge.verdict import JudgeResult
 from tests.judge.executors.ray_cluster import Cluster
 from tests.judge.executors.ray_compare import without_measurements
 
-pytestmark = pytest.mark.ray
+pytestmark = [pytest.mark.ray, pytest.mark.root]  # judges in the native sandbox
 
 CPELO = Path(sys.executable).with_name("cpelo")
 AB_CPP = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -37,6 +38,7 @@ def test_bad_database_url_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "only sqlite:/// and postgresql://" in str(run.exception or run.output)
 
 
+@pytest.mark.root  # the worker judges in the native sandbox
 def test_a_separate_worker_process_judges_for_a_server_without_workers(
     db_url: str, servers: Callable[..., Server], service_env: dict[str, str]
 ) -> None:

@@ -136,6 +136,7 @@ def test_a_package_the_loader_refuses_is_not_stored(tmp_path: Path) -> None:
         ProblemStore(engine, settings).add("judge-native", zip_bytes(problem_files()))
 
 
+@pytest.mark.root  # judges in the native sandbox
 @pytest.mark.parametrize("index", ["B", "D"])  # B: testlib checker; D: testlib interactor
 def test_bundled_packages_with_checker_or_interactor_are_judged_from_another_hosts_copy(
     tmp_path: Path, index: str, compile_cache: Path

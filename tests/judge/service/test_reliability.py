@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import Engine, func, select
 
 from judge.service.db import jobs, make_engine
@@ -27,6 +28,8 @@ from tests.judge.service.fixtures import (
     problem_files,
     zip_bytes,
 )
+
+pytestmark = pytest.mark.root  # judges in the native sandbox
 
 Start = Callable[..., Server]
 

@@ -20,7 +20,7 @@ from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser,
 from tests.contests.app.report.test_html import keep_screenshot
 from tests.contests.app.report.test_markdown import table_after
 
-pytestmark = pytest.mark.chromium
+pytestmark = [pytest.mark.chromium, pytest.mark.root]  # judges in the native sandbox
 
 CPELO = [sys.executable, "-c", "from contests.app.cli import main; main()"]
 CHROMIUM = chromium_binary()

@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from contests.app.cli import cli
 from tests.contests.app.simulation.conftest import MAX_OK, SUM_OK, write_contest, write_replay
 from tests.contests.fake_openai import FakeServer
+
+pytestmark = pytest.mark.root  # judges in the native sandbox
 
 
 def _cpelo(*args: str) -> subprocess.CompletedProcess[str]:

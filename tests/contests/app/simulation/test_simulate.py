@@ -28,6 +28,8 @@ from tests.contests.app.simulation.conftest import (
     write_replay,
 )
 
+pytestmark = pytest.mark.root  # judges in the native sandbox
+
 
 @pytest.fixture
 def judge_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
