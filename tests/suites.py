@@ -7,7 +7,8 @@ skips, with a reason naming what is missing: on a developer's laptop a skip is t
 CI sets ``CPELO_REQUIRE_SUITES=root,docker,ray,postgres,chromium`` (see .ci/run): there a skipped test
 carrying one of those markers is a failure, and so is a required marker that no collected test
 carries (a conftest that skipped a whole directory at import leaves no test to skip). A green run
-then means every suite CI is meant to run did run.
+then means every suite CI is meant to run did run. So a marked test must not skip for another reason
+(absent shared data, an opt-in slow case): leave the marker off such a test and say why.
 
 The hooks are imported into tests/conftest.py; a temporary project can load this module as a plugin
 (``pytest_plugins = ["tests.suites"]``) to test the rule itself.
