@@ -5,16 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from judge.checkers import (
+from judge.checkers.builtin import (
     builtin_check,
     check_exact,
     check_floats,
     check_lines,
     check_tokens,
     check_yesno,
-    read_kattis_exit,
-    read_testlib_exit,
 )
+from judge.checkers.external import read_kattis_exit, read_testlib_exit
 from judge.task import CheckerKind, CheckerSpec
 from judge.verdict import Verdict
 from sandbox import RunResult, Status
