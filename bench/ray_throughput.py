@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contests.catalog import bundled_names, load_contest  # noqa: E402
 from contests.problem_loader import to_judge_task  # noqa: E402
-from contests.simulate import bundled_names, load_contest  # noqa: E402
 from judge.batch import Submission, default_jobs  # noqa: E402
 from judge.executors.executor import Executor  # noqa: E402
 from judge.executors.local import LocalExecutor  # noqa: E402
@@ -41,7 +41,7 @@ def workload(variants: int, nonce: str) -> list[Submission]:
         contest = load_contest(name)
         for problem in contest.problems:
             if problem.root is None or problem.interactor is not None:
-                continue  # interactive runs are timing races on a loaded host (see tests/ray)
+                continue  # interactive runs are timing races on a loaded host (see tests/judge/executors)
             task = to_judge_task(problem)
             for label in ("accepted", "wrong_answer"):
                 folder = problem.root / "solutions" / label
@@ -92,7 +92,7 @@ def main() -> None:
 
     import ray
 
-    from judge.executors.ray_executor import RayExecutor
+    from judge.executors.ray.driver import RayExecutor
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     # A local ray.init() otherwise turns token authentication on and writes ~/.ray/auth_token, which
