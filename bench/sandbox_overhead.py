@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox import Limits, Status, run
+from sandbox import Limits, SandboxConfig, Status, run
 
 HELLO = '#include <cstdio>\nint main(){std::puts("hello");return 0;}\n'
 WORK = (
@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--per-run-only", action="store_true", help="skip the kill and stability parts")
+    parser.add_argument("--network", choices=["private", "shared"], default="private")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -120,7 +121,8 @@ def main() -> None:
             ("true_spaced", ["/bin/true"], True),
         ):
             plain = median_ms(partial(subprocess.run, argv, stdout=subprocess.DEVNULL), args.runs, spaced)
-            boxed = median_ms(partial(run, argv, limits, workdir=work), args.runs, spaced)
+            config = SandboxConfig(network=args.network)
+            boxed = median_ms(partial(run, argv, limits, workdir=work, config=config), args.runs, spaced)
             cases[name] = {
                 "plain_ms": plain,
                 "sandbox_ms": boxed,

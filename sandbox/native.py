@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sandbox.errors import SandboxUnavailable
 from sandbox.limits import Limits
 from sandbox.result import RunResult
 from sandbox.runner_build import runner_path
-from sandbox.runner_protocol import RunnerCommand, run_result
+from sandbox.runner_protocol import RunnerCommand, meta_complete, run_result
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
 
 
@@ -72,7 +73,13 @@ def run_native(
         assert proc.stderr is not None
         runner_err = proc.stderr.read()
         proc.stderr.close()
-        code = proc.wait()
+        code = proc.poll()
+        if code is None and meta_complete(meta_raw):
+            # The runner is topping up its namespace pool: reaped in the background, never waited for.
+            threading.Thread(target=proc.wait, daemon=True).start()
+            code = 0
+        elif code is None:
+            code = proc.wait()
     return run_result(meta_raw, runner_err, code, argv, limits.memory)
 
 

@@ -49,7 +49,7 @@ struct opts {
     char **argv;
     int netns_fd;
     unsigned long long huge_alloc;
-    const char *netns_path;
+    const char *netns_path, *netns_pool;
 };
 
 /* The run's options, parsed once from the command line and read-only afterwards. */
@@ -154,6 +154,12 @@ void install_seccomp(unsigned long long huge);
 
 /* An fd of the loopback-only namespace kept at `path`, made on first use. */
 int shared_netns(const char *path);
+/* An fd of a fresh namespace taken from the pool directory, or -1 (then clone makes one); `claimed`
+ * gets the entry to release, or stays "". */
+int netns_claim(const char *pool, char *claimed, size_t len);
+/* After the run, with the caller's fds closed: releases `claimed` and tops the pool up, in the host's
+ * mount namespace (`host_mnt_fd`). */
+void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed);
 void bring_up_lo(void);
 
 /* ---------------------------------------------------------------- limits.c: rlimits */

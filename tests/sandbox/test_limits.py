@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,18 @@ PY = "/usr/bin/python3"
 
 
 def cgroup_children(config: SandboxConfig) -> list[str]:
-    found = []
-    for ctrl in ("memory", "pids", "cpuacct"):
-        parent = config.cgroup_root / ctrl / config.cgroup_name
-        if parent.is_dir():
-            found += [p.name for p in parent.iterdir() if p.is_dir()]
-    return found
+    """The run cgroups left under the test's parent, once the runners had a second to remove them: a
+    runner removes its cgroup just after the result is out (the tree is dead by then)."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        found = []
+        for ctrl in ("memory", "pids", "cpuacct"):
+            parent = config.cgroup_root / ctrl / config.cgroup_name
+            if parent.is_dir():
+                found += [p.name for p in parent.iterdir() if p.is_dir()]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.01)
 
 
 def test_ok_and_measurements(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
