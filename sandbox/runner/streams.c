@@ -90,7 +90,7 @@ static int neutral_reopen(void) {
         }
         if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)) return -1;
     }
-    if (pos > 0) lseek(fd, pos, SEEK_SET);
+    if (lseek(fd, pos > 0 ? pos : 0, SEEK_SET) < 0) return -1;
     if (dup2(fd, 0) < 0) return -1;
     close(fd);
     return 0;
