@@ -132,6 +132,11 @@ int main(int argc, char **argv) {
     close(err_pipe[1]);
     close(exec_pipe[1]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+    /* The program's mount namespace (its copy of the root's ~40 mounts) would be torn down by its exit,
+     * before the runner can see it: held here, it goes after the result instead. */
+    char ns_path[64];
+    snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)init);
+    int child_mnt = open(ns_path, O_RDONLY | O_CLOEXEC);
 
     struct stream streams[2];
     stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
@@ -241,6 +246,7 @@ int main(int argc, char **argv) {
     dup2(null, 2);
     if (O.out_fd > 2) close(O.out_fd);
     if (O.err_fd > 2) close(O.err_fd);
+    if (child_mnt >= 0) close(child_mnt);
     cg_remove(&cg);
     if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);
     return 0;
