@@ -241,6 +241,9 @@ int main(int argc, char **argv) {
     /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
      * the runner tells it so. The tree is dead: removing its cgroup and topping up the namespace pool
      * need not delay the result. */
+    /* The parent-death signal follows the caller's thread, which may end as soon as it has the result:
+     * the cleanup is bounded and the tree is dead, so it finishes whatever happens to the caller. */
+    prctl(PR_SET_PDEATHSIG, 0);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     dup2(null, 0);
     dup2(null, 2);
