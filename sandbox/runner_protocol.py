@@ -146,6 +146,7 @@ class RunnerMeta(BaseModel):
     schedstat: int = 0  # 0 never sampled, 1 measured, -1 unavailable on this host
     wall_cap_ns: int = 0
     killed_by: str | None
+    netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
     start_ns: int | None = None  # with --timing 1
     phases_ns: dict[str, int] | None = None
 

@@ -237,6 +237,7 @@ int main(int argc, char **argv) {
     meta.schedstat = rq.state;
     meta.wall_cap_ns = wall_cap;
     meta.killed_by = killed_by;
+    meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
     meta_write(&meta);
     /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
      * the runner tells it so. The tree is dead: removing its cgroup and topping up the namespace pool

@@ -63,6 +63,7 @@ struct run_meta {
     long long cpu_ns, wall_ns, peak, tcp_peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
         wall_cap_ns;
     const char *killed_by;
+    const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
 };
 
 /* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
