@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sandbox.host import check_userns, find_cgroup
 from sandbox.limits import Limits
 from sandbox.result import RunResult
 from sandbox.runner_build import runner_path
-from sandbox.runner_protocol import RunnerCommand, run_result
+from sandbox.runner_protocol import RunnerCommand, meta_complete, run_result
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
 
 
@@ -68,7 +69,13 @@ def run_native(
         assert proc.stderr is not None
         runner_err = proc.stderr.read()
         proc.stderr.close()
-        code = proc.wait()
+        code = proc.poll()
+        if code is None and meta_complete(meta_raw):
+            # The runner is topping up its namespace pool: reaped in the background, never waited for.
+            threading.Thread(target=proc.wait, daemon=True).start()
+            code = 0
+        elif code is None:
+            code = proc.wait()
     return run_result(meta_raw, runner_err, code, argv, limits.memory)
 
 
@@ -85,6 +92,7 @@ def _rootless(command: RunnerCommand, config: SandboxConfig) -> RunnerCommand:
     return command.model_copy(
         update={
             "netns": None,
+            "netns_pool": None,
             "cgroup_v2": cgroup.parent if cgroup.version == "v2" else None,
             "no_cgroup": cgroup.version != "v2",
         }

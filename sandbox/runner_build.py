@@ -29,11 +29,11 @@ def runner_sources() -> list[Path]:
 
 
 @functools.lru_cache(maxsize=4)
-def _digest(identity: tuple[tuple[str, int, int], ...]) -> str:
-    # A memo keyed by the files' identities: hashing on every run costs more than all the rest in Python.
+def _digest(directory: Path, mtime_ns: int) -> str:
+    # A memo keyed by the source directory's mtime (a file added, removed or replaced by an editor):
+    # hashing, or even a stat per source, on every run costs more than all the rest in Python.
     h = hashlib.sha256()
-    for name, _, _ in identity:
-        path = Path(name)
+    for path in runner_sources():
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
@@ -41,11 +41,8 @@ def _digest(identity: tuple[tuple[str, int, int], ...]) -> str:
 
 def runner_digest() -> str:
     """Hash of every source of the runner (names and contents)."""
-    identity = []
-    for path in runner_sources():
-        st = path.stat()
-        identity.append((str(path), st.st_mtime_ns, st.st_size))
-    return _digest(tuple(identity))
+    directory = runner_dir()
+    return _digest(directory, directory.stat().st_mtime_ns)
 
 
 def runner_path(config: SandboxConfig) -> Path:

@@ -46,6 +46,7 @@ class RunnerCommand(BaseModel):
     cgroup_root: Path
     cgroup_name: str
     netns: Path | None  # the shared network namespace's bind mount; None: a private one per run
+    netns_pool: Path | None = None  # with a private one per run: where namespaces are made ahead of need
     uid: int
     gid: int
     tmp_size: int | None
@@ -60,6 +61,7 @@ class RunnerCommand(BaseModel):
             cgroup_root=config.cgroup_root,
             cgroup_name=config.cgroup_name,
             netns=config.cache_dir / "netns" if config.network == "shared" else None,
+            netns_pool=config.cache_dir / "netns-pool" if config.network == "private" else None,
             uid=config.sandbox_uid,
             gid=config.sandbox_gid,
             tmp_size=config.tmp_size,
@@ -107,6 +109,8 @@ class RunnerCommand(BaseModel):
         ]  # fmt: skip
         if self.netns is not None:
             args += ["--netns", str(self.netns)]
+        elif self.netns_pool is not None:
+            args += ["--netns-pool", str(self.netns_pool)]
         if timing:
             args += ["--timing", "1"]
         if self.cgroup_v2 is not None:
@@ -151,6 +155,7 @@ class RunnerMeta(BaseModel):
     schedstat: int = 0  # 0 never sampled, 1 measured, -1 unavailable on this host
     wall_cap_ns: int = 0
     killed_by: str | None
+    netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
     start_ns: int | None = None  # with --timing 1
     phases_ns: dict[str, int] | None = None
 
@@ -163,6 +168,12 @@ class RunnerFailure(BaseModel):
 
     error: str
     message: str
+
+
+def meta_complete(raw: bytes) -> bool:
+    """Whether the runner's meta line is all there: then its exit code says nothing more, and the runner
+    may still be topping up its pool of network namespaces (not worth waiting for)."""
+    return raw.endswith(b"}\n")
 
 
 def parse_meta(raw: bytes) -> RunnerMeta | RunnerFailure:

@@ -111,7 +111,13 @@ def run_attack(
         failures.append("; ".join(line for line in output.splitlines() if "ESCAPED" in line)[:300])
     if ctx.secret in output:
         failures.append("the planted secret appears in the output")
+    # The runner itself carries the program's arguments and may still be cleaning up for a few ms after
+    # the result is out; a survivor of the run stays.
     survivors = ctx.survivors()
+    deadline = time.monotonic() + 1.0
+    while survivors and time.monotonic() < deadline:
+        time.sleep(0.02)
+        survivors = ctx.survivors()
     if survivors:
         failures.append(f"processes still alive after the run: {survivors}")
         for pid in survivors:

@@ -265,6 +265,14 @@ ATTACKS: tuple[Attack, ...] = (
         checks=(socket_memory_charged,),
     ),
     Attack(
+        "udp_buffers",
+        "udp_park.py",
+        frozenset({Status.OK, Status.MEMORY_LIMIT}),
+        "park datagrams in 28 loopback UDP receive queues of 64 MiB each",
+        {"cpu_time": 4.0, "wall_time": 20.0},
+        checks=(socket_memory_charged,),
+    ),
+    Attack(
         "usr_local",
         "usr_local.py",
         OK,

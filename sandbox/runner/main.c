@@ -84,6 +84,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--netns")) O.netns_path = v;
         else if (!strcmp(k, "--cgroup-v2")) O.cgroup_v2_dir = v;
         else if (!strcmp(k, "--no-cgroup")) O.no_cgroup = num(v) != 0;
+        else if (!strcmp(k, "--netns-pool")) O.netns_pool = v;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
         else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
         else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
@@ -105,12 +106,19 @@ int main(int argc, char **argv) {
     /* If the judge dies, so does the runner, then the program and with it its whole pid namespace. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     O.rootless = geteuid() != 0;
-    if (O.rootless && O.netns_path) meta_error("usage", "--netns needs root (a bind mount in the host's namespace)");
+    if (O.rootless && (O.netns_path || O.netns_pool))
+        meta_error("usage", "--netns and --netns-pool need root (bind mounts in the host's mount namespace)");
     struct cgroup cg;
     cg_setup(&cg);
     mark("cgroup_setup");
     if (O.rootless) enter_userns();
+    char claimed[4096] = "";
+    int host_mnt_fd = -1;
     if (O.netns_path) O.netns_fd = shared_netns(O.netns_path);
+    else if (O.netns_pool) {
+        host_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        O.netns_fd = netns_claim(O.netns_pool, claimed, sizeof claimed);
+    }
     stdin_prepare();
     if (unshare(CLONE_NEWNS)) {
         cg_remove(&cg);
@@ -152,6 +160,11 @@ int main(int argc, char **argv) {
     close(err_pipe[1]);
     close(exec_pipe[1]);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+    /* The program's mount namespace (its copy of the root's ~40 mounts) would be torn down by its exit,
+     * before the runner can see it: held here, it goes after the result instead. */
+    char ns_path[64];
+    snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)init);
+    int child_mnt = open(ns_path, O_RDONLY | O_CLOEXEC);
 
     struct stream streams[2];
     stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
@@ -252,8 +265,6 @@ int main(int argc, char **argv) {
         meta.failcnt = O.mem > 0 && 2 * meta.peak >= O.mem;
     }
     mark("cgroup_read");
-    cg_remove(&cg);
-    mark("cgroup_remove");
 
     /* Files the program created in the work dir go back to the host, bounded by the tmpfs size. */
     copy_back_workdir();
@@ -268,6 +279,21 @@ int main(int argc, char **argv) {
     meta.schedstat = rq.state;
     meta.wall_cap_ns = wall_cap;
     meta.killed_by = killed_by;
+    meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
     meta_write(&meta);
+    /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
+     * the runner tells it so. The tree is dead: removing its cgroup and topping up the namespace pool
+     * need not delay the result. */
+    /* The parent-death signal follows the caller's thread, which may end as soon as it has the result:
+     * the cleanup is bounded and the tree is dead, so it finishes whatever happens to the caller. */
+    prctl(PR_SET_PDEATHSIG, 0);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    dup2(null, 0);
+    dup2(null, 2);
+    if (O.out_fd > 2) close(O.out_fd);
+    if (O.err_fd > 2) close(O.err_fd);
+    if (child_mnt >= 0) close(child_mnt);
+    cg_remove(&cg);
+    if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);
     return 0;
 }

@@ -54,6 +54,8 @@ void meta_write(const struct run_meta *r) {
             r->schedstat, r->wall_cap_ns, r->tcp_peak);
     if (r->killed_by) json_str(m, r->killed_by);
     else fputs("null", m);
+    fputs(", \"netns\": ", m);
+    json_str(m, r->netns ? r->netns : "");
     if (marks) {
         /* Each phase: the time since the previous mark, runner's and child's in time order. */
         marks_sort();

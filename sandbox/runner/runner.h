@@ -49,7 +49,7 @@ struct opts {
     char **argv;
     int netns_fd;
     unsigned long long huge_alloc;
-    const char *netns_path;
+    const char *netns_path, *netns_pool;
     const char *cgroup_v2_dir; /* non-root: the delegated v2 directory holding one cgroup per run */
     int no_cgroup;             /* non-root without a delegated cgroup: rlimits and polling only */
     int rootless;              /* not root: the sandbox is built from an unprivileged user namespace */
@@ -66,6 +66,7 @@ struct run_meta {
     long long cpu_ns, wall_ns, peak, tcp_peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
         wall_cap_ns;
     const char *killed_by;
+    const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
 };
 
 /* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
@@ -164,6 +165,12 @@ void enter_userns(void);
 
 /* An fd of the loopback-only namespace kept at `path`, made on first use. */
 int shared_netns(const char *path);
+/* An fd of a fresh namespace taken from the pool directory, or -1 (then clone makes one); `claimed`
+ * gets the entry to release, or stays "". */
+int netns_claim(const char *pool, char *claimed, size_t len);
+/* After the run, with the caller's fds closed: releases `claimed` and tops the pool up, in the host's
+ * mount namespace (`host_mnt_fd`). */
+void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed);
 void bring_up_lo(void);
 
 /* ---------------------------------------------------------------- limits.c: rlimits */

@@ -54,6 +54,7 @@ NEGATIVE_CONTROLS = (
     "stdin_name",
     "cross_run_network",
     "tcp_buffers",
+    "udp_buffers",
     "usr_local",
 )
 
