@@ -39,16 +39,17 @@ WITHOUT_CGROUP = {
     "not a cgroup's OOM kill",
 }
 PREBUILT = Path("/tmp/cpelo-vm-prebuilt")  # the host's DIR, copied by guest.sh (world-writable)
+JUDGE_CACHE = "xdg/cpelo/compile"  # the judge's compile cache under XDG_CACHE_HOME=PREBUILT/xdg (the demo's)
 
 
 def verdict_table(languages: dict[str, str], cache: Path) -> dict[str, str]:
     """{"case/lang": verdict} for the judge's verdict-table programs, on the A+B task of its tests."""
+    from judge.config import JudgeConfig
     from judge.judge import Judge
-    from judge.settings import JudgeSettings
     from judge.task import CheckerKind, CheckerSpec, JudgeTask, TestCase
 
     programs = REPO / "tests" / "judge" / "programs"
-    judge = Judge(JudgeSettings(compile_cache=cache))
+    judge = Judge(JudgeConfig(compile_cache=cache))
     table: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -123,14 +124,14 @@ def overhead() -> list[str]:
 def prepare(target: Path) -> None:
     """On the host: native builds, and the host's verdicts and attack results as the reference."""
     (target / "attacks").mkdir(parents=True, exist_ok=True)
-    (target / "judge").mkdir(exist_ok=True)
+    (target / JUDGE_CACHE).mkdir(parents=True, exist_ok=True)
     attacks, error = selftest(target / "attacks", 1.0)
     reference = {
         "kernel": os.uname().release,
         "cgroup": "v2" if Path("/sys/fs/cgroup/cgroup.controllers").exists() else "v1",
         "attacks": attacks,
         "selftest_error": error,
-        "verdicts": verdict_table(LANGUAGES, target / "judge"),
+        "verdicts": verdict_table(LANGUAGES, target / JUDGE_CACHE),
     }
     # The demo's programs too, so that `make demo` in the VM judges rather than compiles.
     demo = subprocess.run(
@@ -138,7 +139,7 @@ def prepare(target: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "CPELO_COMPILE_CACHE": str(target / "judge")},
+        env={**os.environ, "XDG_CACHE_HOME": str(target / "xdg")},
     )
     reference["demo_rc"] = demo.returncode
     (target / "host.json").write_text(json.dumps(reference))
@@ -179,7 +180,7 @@ def main() -> None:
         line["selftest_error"] = error
     line["selftest_s"] = round(time.monotonic() - start, 1)
     mark = time.monotonic()
-    line["verdicts"] = verdict_table(LANGUAGES, PREBUILT / "judge")
+    line["verdicts"] = verdict_table(LANGUAGES, PREBUILT / JUDGE_CACHE)
     line["verdict_time_limit_s"] = TIME_LIMIT
     line["attack_time_scale"] = TIME_SCALE
     host = json.loads((PREBUILT / "host.json").read_text())

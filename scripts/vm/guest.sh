@@ -69,7 +69,7 @@ if [ "$MODE" = full ]; then
   touch "$REPO/.venv/.installed"  # the shared venv is installed: no pip (and no network) in here
   (
     echo $BASHPID >"$D/app.slice/session.scope/cgroup.procs"
-    exec setpriv --reuid=1000 --regid=1000 --clear-groups env -i CPELO_COMPILE_CACHE=/tmp/cpelo-vm-prebuilt/judge \
+    exec setpriv --reuid=1000 --regid=1000 --clear-groups env -i XDG_CACHE_HOME=/tmp/cpelo-vm-prebuilt/xdg \
       PATH="$PATH" HOME=/home/tester PYTHONPATH="$REPO" bash -c "cd '$REPO' && make demo"
   ) >/out/demo.log 2>&1
   echo "$?" >/out/demo.rc
