@@ -3,7 +3,10 @@ as cgroupfs and /proc/sys are (the real cgroup v2 and delegation run in scripts/
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,15 @@ def test_diagnose_this_host() -> None:
     assert (report.mode == "unavailable") == (report.enforcement is None)
     if report.mode == "root":
         assert report.cgroup.version in ("v1", "v2") and report.not_enforced == []
+
+
+def test_doctor_command() -> None:
+    cpelo = Path(sys.executable).parent / "cpelo"
+    proc = subprocess.run(
+        [str(cpelo), "sandbox", "doctor", "--json"], capture_output=True, text=True, check=False
+    )
+    report = json.loads(proc.stdout)
+    assert proc.returncode == (1 if report["mode"] == "unavailable" else 0)
+    assert report["cgroup"]["version"] in ("v1", "v2", "none") and report["uid"] == os.geteuid()
+    text = subprocess.run([str(cpelo), "sandbox", "doctor"], capture_output=True, text=True, check=False)
+    assert text.stdout.startswith(f"mode: {report['mode']}") and "cgroup:" in text.stdout
