@@ -20,6 +20,8 @@ from sandbox.runner_build import runner_path
 from sandbox.runner_protocol import RunnerCommand, run_result
 
 USER = 1000
+# CPU limits for runs that must end OK, generous: the VM test runs these under emulation.
+ROOMY = Limits(cpu_time=10.0, processes=4)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def rootless_run(
 
 def test_rootless_run_is_isolated_and_says_how(base: Path) -> None:
     script = f"id -u; cat {base / 'secret'} || echo no-secret; ls /; grep CapEff /proc/self/status"
-    result, out = rootless_run(base, ["/bin/sh", "-c", script], Limits(processes=4))
+    result, out = rootless_run(base, ["/bin/sh", "-c", script], ROOMY)
     assert result.status is Status.OK, result.message
     lines = out.split()
     assert lines[0] == "65534"
@@ -98,26 +100,32 @@ def test_rootless_reads_stdin_from_a_file(base: Path) -> None:
     data.write_text("1 2\n")
     data.chmod(0o644)
     code = "a, b = map(int, input().split()); print(a + b)"
-    result, out = rootless_run(base, ["/usr/bin/python3", "-c", code], Limits(), stdin=data)
+    result, out = rootless_run(base, ["/usr/bin/python3", "-c", code], ROOMY, stdin=data)
     assert result.status is Status.OK and out == "3\n", (result.message, out)
 
 
 def test_rootless_limits_without_a_cgroup(base: Path) -> None:
     py = "/usr/bin/python3"
-    memory, _ = rootless_run(base, [py, "-c", "x = [i for i in range(50_000_000)]"], Limits(memory=64 * MiB))
+    memory, _ = rootless_run(
+        base, [py, "-c", "x = [i for i in range(50_000_000)]"], Limits(memory=64 * MiB, cpu_time=10.0)
+    )
     assert memory.status is Status.MEMORY_LIMIT, memory.message
-    big, _ = rootless_run(base, [py, "-c", "b = bytearray(512 << 20)"], Limits(memory=64 * MiB))
+    big, _ = rootless_run(
+        base, [py, "-c", "b = bytearray(512 << 20)"], Limits(memory=64 * MiB, cpu_time=10.0)
+    )
     assert big.status is Status.MEMORY_LIMIT, big.message
     busy, _ = rootless_run(base, [py, "-c", "while True: pass"], Limits(cpu_time=0.5))
     assert busy.status is Status.TIME_LIMIT and 0.5 <= busy.cpu_time < 3.0  # polled: late on a loaded VM
     _, out = rootless_run(
-        base, ["/bin/sh", "-c", "sleep 0.2 & sleep 0.2 & sleep 0.2 & wait; echo done"], Limits(processes=2)
+        base,
+        ["/bin/sh", "-c", "sleep 0.2 & sleep 0.2 & sleep 0.2 & wait; echo done"],
+        Limits(processes=2, cpu_time=10.0),
     )
     assert "Cannot fork" in out, out  # the third process at once is refused
 
 
 def test_rootless_keeps_nothing_running(base: Path) -> None:
-    result, _ = rootless_run(base, ["/bin/sh", "-c", "sleep 1000 & echo started"], Limits(processes=4))
+    result, _ = rootless_run(base, ["/bin/sh", "-c", "sleep 1000 & echo started"], ROOMY)
     assert result.status is Status.OK
     alive = subprocess.run(["pgrep", "-f", "sleep 1000"], capture_output=True, text=True, check=False)
     assert alive.stdout.strip() == ""
