@@ -4,16 +4,18 @@
 # runs scripts/vm/guest.py inside as root and as uid 1000 (with and without a delegated cgroup subtree).
 # Prints one JSON object per configuration and exits non-zero when any configuration failed.
 # Cached under $CPELO_VM_CACHE (default ~/.cache/cpelo/vm): the kernel and the initramfs.
-# Usage: scripts/vm-test.sh [--quick] [--timeout SECONDS] [--out DIR]   (root needed for apt-get only)
+# Usage: scripts/vm-test.sh [--full] [--timeout SECONDS] [--out DIR]   (root needed for apt-get only)
+# --full adds the mount and limit tests, the overhead bench and `make demo` as uid 1000.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${CPELO_VM_CACHE:-$HOME/.cache/cpelo/vm}"
 KPKG="${CPELO_VM_KERNEL:-linux-image-6.1.0-57-amd64}"  # bookworm's 6.1: memory.peak, cgroup.kill
-TIMEOUT=900
+TIMEOUT=2400
 OUT=""
-MODE=full
+MODE=quick
 while [ $# -gt 0 ]; do
   case "$1" in
+    --full) MODE=full ;;
     --quick) MODE=quick ;;
     --timeout) TIMEOUT="$2"; shift ;;
     --out) OUT="$2"; shift ;;
