@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,8 @@ from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, migrate
 from judge.service.packages import PackageLoader
 from judge.service.worker import run_worker
+
+MAX_HEAD_BYTES = 16 * 1024  # request line and headers
 
 
 class WorkerPool:
@@ -66,6 +69,8 @@ def serve(
     loader: PackageLoader | None = None,
 ) -> None:
     """Migrate the database, start the workers, serve the API until interrupted, stop the workers."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     engine = make_engine(config.db)
     migrate(engine)
     app = create_app(config, engine=engine, loader=loader, migrate_db=False)
@@ -75,7 +80,15 @@ def serve(
     # one harmless, so the workers are stopped below rather than orphaned.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+        # h11 (not httptools) for its limit on a request's head; idle keep-alive connections are closed
+        # after keep_alive_s; over max_connections a request is answered 503 at once. A client that
+        # sends its head slowly is the reverse proxy's to cut (see README, deployment); a stalled body
+        # is BodyLimit's (408). Our access log replaces uvicorn's (it carries the request id).
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5, http="h11",
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES, limit_concurrency=config.max_connections,
+            timeout_keep_alive=max(1, round(config.keep_alive_s)), access_log=False,
+        )  # fmt: skip
     finally:
         pool.stop()
         engine.dispose()
