@@ -47,6 +47,18 @@ async def _invalid_request(_request: Request, exc: Exception) -> Response:
     return Response(_validation_body(exc), 422, media_type="application/json")
 
 
+async def _method_not_allowed(request: Request, _exc: Exception) -> JSONResponse:
+    """405 with an Allow header listing every method of the path (Starlette names only the first
+    route's, while /v1/problems has one route per method)."""
+    allowed = {
+        method
+        for route in request.app.router.routes
+        if (regex := getattr(route, "path_regex", None)) is not None and regex.match(request.url.path)
+        for method in getattr(route, "methods", None) or ()
+    }
+    return JSONResponse({"detail": "Method Not Allowed"}, 405, {"Allow": ", ".join(sorted(allowed))})
+
+
 async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "database unavailable, retry"}, 503, {"Retry-After": "1"})
 
@@ -88,6 +100,7 @@ def create_app(
     )
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(405, _method_not_allowed)
     for routes in (submissions, judge, problems, health):
         app.include_router(routes.router)
     return app

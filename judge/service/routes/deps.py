@@ -12,13 +12,11 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from judge.errors import JudgeError
-from judge.languages import get_language
 from judge.service.auth import RateLimiter, Token
 from judge.service.config import ServiceConfig
 from judge.service.errors import PackageRejected
 from judge.service.metrics import RequestCounter
-from judge.service.models import ErrorBody, SubmissionRequest, SubmissionStatus
+from judge.service.models import LANGUAGE_NAMES, ErrorBody, SubmissionRequest, SubmissionStatus
 from judge.service.problems import ProblemStore, UnknownProblem
 from judge.service.queue import JobQueue, Quota, QuotaExceeded
 from judge.verdict import JudgeResult
@@ -28,6 +26,13 @@ log = logging.getLogger("judge.service")
 # 422 is FastAPI's own HTTPValidationError (a list of errors): ours use the same shape (`unprocessable`).
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 408, 413, 429, 503)
+}
+# A body that cannot be parsed at all (not UTF-8, not multipart) is FastAPI's 400, before validation;
+# 409: a problem id already taken, or a submission to a stored problem that cannot be judged.
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": ErrorBody, "description": "a body that cannot be parsed at all"},
+    409: {"model": ErrorBody},
 }
 
 
@@ -86,10 +91,9 @@ def _check_submission(svc: Service, body: SubmissionRequest) -> float:
     limit = svc.config.max_source_bytes
     if size > limit:
         raise HTTPException(413, f"source: {size} bytes, over the limit of {limit}")
-    try:
-        get_language(body.language)
-    except JudgeError as exc:
-        raise unprocessable(("body", "language"), f"language: {exc}") from exc
+    if body.language not in LANGUAGE_NAMES:
+        known = ", ".join(str(name) for name in LANGUAGE_NAMES)
+        raise unprocessable(("body", "language"), f"language: {body.language!r} is not one of {known}")
     try:
         return svc.store.cost(body.problem)
     except UnknownProblem as exc:

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from judge.service.models import JudgeRequest, SubmissionStatus
 from judge.service.queue import DONE
-from judge.service.routes.deps import ERRORS, Auth, ServiceDep, enqueue, status_of
+from judge.service.routes.deps import BODY_ERRORS, Auth, ServiceDep, enqueue, status_of
 
 router = APIRouter()
 
@@ -18,7 +18,7 @@ router = APIRouter()
 @router.post(
     "/v1/judge",
     response_model=SubmissionStatus,
-    responses={**ERRORS, 202: {"model": SubmissionStatus, "description": "not done within wait_s"}},
+    responses={**BODY_ERRORS, 202: {"model": SubmissionStatus, "description": "not done within wait_s"}},
 )
 async def judge_now(body: JudgeRequest, token: Auth, response: Response, svc: ServiceDep) -> SubmissionStatus:
     """Judge synchronously: 200 with the result when done within ``wait_s`` (capped), else 202.

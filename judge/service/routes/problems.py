@@ -9,9 +9,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Response, Upload
 from starlette.concurrency import run_in_threadpool
 
 from judge.service.errors import PackageRejected
-from judge.service.models import PROBLEM_ID, ErrorBody, ProblemList
+from judge.service.models import PROBLEM_ID, ProblemList
 from judge.service.problems import NotOwner, ProblemExists, ProblemInfo, UnknownProblem
-from judge.service.routes.deps import ERRORS, Auth, ServiceDep, require, unprocessable
+from judge.service.routes.deps import BODY_ERRORS, ERRORS, Auth, ServiceDep, require, unprocessable
 
 router = APIRouter()
 log = logging.getLogger("judge.service")
@@ -50,7 +50,7 @@ def _refused(token_name: str, problem_id: str, exc: Exception) -> HTTPException:
     "/v1/problems",
     status_code=201,
     response_model=ProblemInfo,
-    responses={**ERRORS, 409: {"model": ErrorBody}},
+    responses=BODY_ERRORS,
 )
 async def upload_problem(
     token: Auth,
@@ -70,7 +70,7 @@ async def upload_problem(
         raise _refused(token.name, id, exc) from exc
 
 
-@router.put("/v1/problems/{problem_id}", response_model=ProblemInfo, responses=ERRORS)
+@router.put("/v1/problems/{problem_id}", response_model=ProblemInfo, responses=BODY_ERRORS)
 async def replace_problem(
     problem_id: ProblemId, token: Auth, package: Package, svc: ServiceDep
 ) -> ProblemInfo:

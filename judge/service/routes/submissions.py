@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Response
 
 from judge.service.models import JOB_ID, SubmissionCreated, SubmissionRequest, SubmissionStatus
-from judge.service.routes.deps import ERRORS, Auth, ServiceDep, enqueue, status_of, visible
+from judge.service.routes.deps import BODY_ERRORS, ERRORS, Auth, ServiceDep, enqueue, status_of, visible
 
 router = APIRouter()
 
 
-@router.post("/v1/submissions", status_code=201, response_model=SubmissionCreated, responses=ERRORS)
+@router.post("/v1/submissions", status_code=201, response_model=SubmissionCreated, responses=BODY_ERRORS)
 def submit(body: SubmissionRequest, token: Auth, response: Response, svc: ServiceDep) -> SubmissionCreated:
     """Queue a submission; poll GET /v1/submissions/{id} for its result."""
     job_id = enqueue(svc, body, token)

@@ -4,6 +4,7 @@ sent chunked, 408 for a stalled body, and fair queueing across tokens with real 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -41,10 +42,8 @@ def _raw_post(port: int, head: bytes, body: Iterable[bytes]) -> tuple[int, bytes
             sock.sendall(piece)
     except OSError:
         pass  # the server answered and closed: the rest is not read, as it should be
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
     reader.join(30)
     sock.close()
     status_line = bytes(received).split(b"\r\n", 1)[0]
