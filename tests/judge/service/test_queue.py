@@ -149,3 +149,33 @@ def test_concurrent_claimers_take_every_job_exactly_once(db_url: str) -> None:
     assert set(taken) == ids and set(taken.values()) == {1}
     with q.engine.connect() as conn:
         assert {r.attempts for r in conn.execute(select(jobs.c.attempts))} == {1}
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_its_tokens_and_jobs(db_url: str) -> None:
+    """Revision 0002 (scopes, expiry, job cost, totals) on a database made by the previous version."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from judge.service.auth import hash_token, lookup
+    from judge.service.db import _alembic_config, schema_revision
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO tokens (name, token_hash, rate_per_minute, created_at, revoked) "
+                          "VALUES ('old', :h, 60, 0, false)"), {"h": hash_token("cpelo_old")})  # fmt: skip
+        conn.execute(text("INSERT INTO jobs (id, problem_id, language, source, run_all, priority, status, "
+                          "created_at, attempts, token_id) VALUES ('j1', 'p', 'cpp17', 'x', false, 0, "
+                          "'queued', 0, 0, 1)"))  # fmt: skip
+    migrate(engine)
+    assert schema_revision(engine)[0] == schema_revision(engine)[1]
+    token = lookup(engine, "cpelo_old")
+    assert token is not None and token.scopes == {"submit", "upload"} and not token.admin
+    q = JobQueue(engine)
+    claim = q.claim("w", 60)
+    assert claim is not None and claim.id == "j1" and q.complete(claim.id, claim.lease_id, _result())
+    assert q.totals()["verdict:OK"] == 1
+    engine.dispose()
