@@ -68,6 +68,7 @@ class ServiceConfig(BaseModel):
         3600.0, gt=0, allow_inf_nan=False, description="most worst-case CPU seconds of one token's "
         "unfinished jobs"
     )  # fmt: skip
+    head_timeout_s: float = Field(10.0, gt=0, description="longest wait for a request's line and headers")
     body_read_timeout_s: float = Field(30.0, gt=0, description="longest wait for the next piece of a body")
     keep_alive_s: float = Field(5.0, gt=0, description="idle keep-alive connections are closed after this")
     max_connections: int = Field(1000, gt=0, description="open connections of the API; over it: 503")

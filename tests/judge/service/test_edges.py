@@ -91,9 +91,11 @@ def test_anonymous_uploads_are_refused_unread_and_chunked_giants_get_413(db_url:
     assert httpx.get(f"{server.url}/healthz").status_code == 200
 
 
-def test_a_stalled_body_is_cut_with_408(sqlite_url: str, tmp_path: Path, service_env: dict[str, str]) -> None:
+def test_stalled_bodies_get_408_and_trickled_heads_are_cut(
+    sqlite_url: str, tmp_path: Path, service_env: dict[str, str]
+) -> None:
     token = new_token(sqlite_url)
-    env = {**service_env, "CPELO_SERVICE_BODY_READ_TIMEOUT_S": "0.5"}
+    env = {**service_env, "CPELO_SERVICE_BODY_READ_TIMEOUT_S": "0.5", "CPELO_SERVICE_HEAD_TIMEOUT_S": "1"}
     server = Server(sqlite_url, env, workers=0, log=tmp_path / "serve.log").start()
     try:
         head = (f"POST /v1/submissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
@@ -107,6 +109,29 @@ def test_a_stalled_body_is_cut_with_408(sqlite_url: str, tmp_path: Path, service
         status, body = _raw_post(server.port, head, stall())
         assert status == 408 and b"nothing received" in body
         assert time.monotonic() - started < 5
+        # A head sent a byte every 0.2 s (each byte would restart a keep-alive timer) is cut after 1 s.
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        started = time.monotonic()
+        closed_after = None
+        for byte in b"GET /healthz HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                closed_after = time.monotonic() - started
+                break
+            time.sleep(0.2)
+            if time.monotonic() - started > 8:
+                break
+        if closed_after is None:
+            sock.settimeout(3)
+            try:
+                data = sock.recv(100)
+            except OSError:
+                data = b""
+            closed_after = time.monotonic() - started if data == b"" else None
+        sock.close()
+        assert closed_after is not None and closed_after < 4, closed_after
+        assert httpx.get(f"{server.url}/healthz").status_code == 200, "whole requests still pass"
     finally:
         server.stop()
 
