@@ -4,6 +4,7 @@ leave nothing behind, token scopes, expiry and revocation, submissions visible t
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,10 +194,15 @@ def test_tokens_expire_are_revoked_and_see_only_their_own_submissions(client: Cl
     assert c.get("/v1/problems", headers=alice).status_code == 200
 
 
-def test_request_ids_are_echoed_and_metrics_count_from_totals(client: Client) -> None:
-    c, _ = client
-    reply = c.get("/healthz", headers={"X-Request-ID": "abc-123"})
+def test_request_ids_are_echoed_logged_and_metrics_count_from_totals(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    c, config = client
+    with caplog.at_level(logging.INFO, logger="judge.service.access"):
+        reply = c.get("/v1/problems", headers={**_token(config, "alice"), "X-Request-ID": "abc-123"})
     assert reply.headers["x-request-id"] == "abc-123"
+    [line] = [r.getMessage() for r in caplog.records if r.name == "judge.service.access"]
+    assert "GET /v1/problems 200" in line and "token=alice" in line and "id=abc-123" in line
     made = c.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers["x-request-id"]
     assert made != "bad id\twith spaces" and len(made) == 16
     assert c.get("/v1/problems").headers["x-request-id"], "refusals carry one too"
