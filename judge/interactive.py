@@ -71,9 +71,11 @@ def run_interactive(
     solution_env: dict[str, str],
     solution_home: Path,
     solution_stderr: Path,
-    scratch: Path,
+    box: Path,
     work: Path,
 ) -> InteractiveRun:
+    """One test of an interactive problem. ``box``: a fresh, empty directory for this test only (both
+    sides' work dirs are made in it); ``work``: the judge's own files (interactor output, feedback)."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
     inp, ans = test.input.resolve(), test.answer.resolve()
@@ -99,6 +101,9 @@ def run_interactive(
     limits = limits.model_copy(update={"wall_time": max(limits.wall_time or 0.0, sol_wall + 5.0)})
 
     sides = {"solution": _Side(), "interactor": _Side()}
+    sol_box, inter_box = box / "solution", box / "interactor"
+    for d in (sol_box, inter_box):
+        d.mkdir(mode=0o755)
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
@@ -118,20 +123,22 @@ def run_interactive(
     sol_call: dict[str, object] = {
         "argv": solution_argv,
         "limits": solution_limits,
-        "workdir": scratch,
+        "workdir": sol_box,
         "stderr": solution_stderr,
         "env": solution_env,
         "readonly_paths": [solution_home],
         "config": interactor.config,
+        "copy_back": False,
     }
     inter_call: dict[str, object] = {
         "argv": inter_argv,
         "limits": limits,
-        "workdir": work,
+        "workdir": inter_box,
         "stderr": inter_stderr,
         "readonly_paths": sorted({inp, ans, interactor.home}),
         "writable_paths": writable,
         "config": interactor.config,
+        "copy_back": False,
     }
     threads = [
         threading.Thread(target=run_side, args=("solution", int_to_sol_r, sol_to_int_w, sol_call)),

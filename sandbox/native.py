@@ -33,6 +33,7 @@ def run_native(
     readonly_paths: Sequence[Path],
     writable_paths: Sequence[Path],
     config: SandboxConfig,
+    copy_back: bool = True,
 ) -> RunResult:
     if os.geteuid() != 0:
         raise SandboxUnavailable(
@@ -62,6 +63,7 @@ def run_native(
             meta_w,
             out_fd,
             err_fd,
+            copy_back=copy_back,
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
         try:
@@ -105,6 +107,8 @@ def _runner_args(
     meta_fd: int,
     out_fd: int | None,
     err_fd: int | None,
+    *,
+    copy_back: bool = True,
 ) -> list[str]:
     disk = config.tmp_size or limits.disk
     stack = limits.stack or limits.memory or 0
@@ -131,6 +135,8 @@ def _runner_args(
         "--cgroup-root", str(config.cgroup_root),
         "--cgroup-name", config.cgroup_name,
     ]  # fmt: skip
+    if not copy_back:
+        args += ["--copy-back", "0"]
     if config.network == "shared":
         args += ["--netns", str(config.cache_dir / "netns")]
     for p in readonly_paths:

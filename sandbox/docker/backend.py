@@ -81,6 +81,7 @@ def inner_args(
     config: SandboxConfig,
     has_out: bool,
     has_err: bool,
+    copy_back: bool = True,
 ) -> list[str]:
     """The native runner's arguments for the container: its paths, with fd numbers left as slots the agent
     fills in (the fds only get their numbers on the agent's side)."""
@@ -98,6 +99,7 @@ def inner_args(
         0,
         0 if has_out else None,
         0 if has_err else None,
+        copy_back=copy_back,
     )
     for flag, slot in _FD_SLOTS.items():
         i = args.index(flag)
@@ -118,6 +120,7 @@ def run_docker(
     readonly_paths: Sequence[Path],
     writable_paths: Sequence[Path],
     config: SandboxConfig,
+    copy_back: bool = True,
 ) -> RunResult:
     roots = extra_roots(workdir, readonly_paths, writable_paths, config)
     with contextlib.ExitStack() as stack:
@@ -138,6 +141,7 @@ def run_docker(
             config=config,
             has_out=out_fd is not None,
             has_err=err_fd is not None,
+            copy_back=copy_back,
         )
         request = {"op": "run", "slots": list(fds), "args": args}
         reply = _ask(request, list(fds.values()), config, roots)

@@ -76,6 +76,7 @@ struct opts {
     int netns_fd;
     unsigned long long huge_alloc;
     const char *netns_path;
+    int copy_back; /* 0: what the program leaves in its work dir is thrown away with the tmpfs */
 };
 
 static struct opts O;
@@ -138,6 +139,7 @@ static void parse(int argc, char **argv) {
     O.out_limit = O.err_limit = -1;
     O.procs = 1;
     O.nofile = 64;
+    O.copy_back = 1;
     O.uid = O.gid = 65534;
     O.cgroup_root = "/sys/fs/cgroup";
     O.cgroup_name = "cpelo";
@@ -169,6 +171,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--cgroup-name")) O.cgroup_name = v;
         else if (!strcmp(k, "--netns")) O.netns_path = v;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
+        else if (!strcmp(k, "--copy-back")) O.copy_back = num(v) != 0;
         else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
         else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
         else if (!strcmp(k, "--env")) { if (O.n_env < MAX_ENV) O.env[O.n_env++] = (char *)v; else meta_error("usage", "too many --env"); }
@@ -1327,7 +1330,7 @@ int main(int argc, char **argv) {
     int src = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int dst = open(O.workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat sst;
-    if (src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
+    if (O.copy_back && src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
     mark("copy_back");
 
     FILE *m = fdopen(O.meta_fd, "w");
