@@ -99,7 +99,11 @@ class Judge:
         sandbox_config: SandboxConfig | None = None,
     ) -> None:
         self.settings = settings or JudgeSettings()
-        self.cache = CompileCache(cache_dir or self.settings.compile_cache)
+        self.cache = CompileCache(
+            cache_dir or self.settings.compile_cache,
+            max_bytes=self.settings.compile_cache_max_bytes,
+            max_entry_bytes=self.settings.max_program_bytes,
+        )
         self.config = sandbox_config or self.settings.sandbox_config()
 
     def judge(

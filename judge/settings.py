@@ -21,6 +21,12 @@ class JudgeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CPELO_", extra="ignore")
 
     compile_cache: Path = Field(default_factory=_default_cache_dir, description="compiled programs")
+    compile_cache_max_bytes: int = Field(
+        2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
+    )
+    max_program_bytes: int = Field(
+        64 * 1024**2, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+    )
     work_dir: Path | None = Field(None, description="scratch dirs; None: temp")
     sandbox_backend: Literal["native", "unconfined", "docker"] = Field(
         "native", description="SandboxConfig.backend"
