@@ -61,3 +61,27 @@ def neutral_stdin(path: Path) -> Iterator[int]:
         yield reader
     finally:
         os.close(reader)
+
+
+@contextlib.contextmanager
+def run_box(parent: Path, *, fresh: bool) -> Iterator[Path]:
+    """The work dir of one test: a fresh box, or (``fresh=False``, the old, unsafe way kept as the
+    attack suite's negative control) one directory shared by every test under ``parent``."""
+    if fresh:
+        with fresh_box(parent) as box:
+            yield box
+        return
+    shared = parent / "shared"
+    shared.mkdir(exist_ok=True)
+    shared.chmod(0o777)
+    yield shared
+
+
+@contextlib.contextmanager
+def run_stdin(path: Path, *, neutral: bool) -> Iterator[int | Path]:
+    """The input of one test: a neutral memfd, or (``neutral=False``) the test file itself."""
+    if not neutral:
+        yield path.resolve()
+        return
+    with neutral_stdin(path) as fd:
+        yield fd

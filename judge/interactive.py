@@ -73,9 +73,11 @@ def run_interactive(
     solution_stderr: Path,
     box: Path,
     work: Path,
+    copy_back: bool = False,
 ) -> InteractiveRun:
     """One test of an interactive problem. ``box``: a fresh, empty directory for this test only (both
-    sides' work dirs are made in it); ``work``: the judge's own files (interactor output, feedback)."""
+    sides' work dirs are made in it); ``work``: the judge's own files (interactor output, feedback).
+    ``copy_back``: keep what the solution leaves in its work dir (only the attack suite's control)."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
     inp, ans = test.input.resolve(), test.answer.resolve()
@@ -103,7 +105,8 @@ def run_interactive(
     sides = {"solution": _Side(), "interactor": _Side()}
     sol_box, inter_box = box / "solution", box / "interactor"
     for d in (sol_box, inter_box):
-        d.mkdir(mode=0o755)
+        d.mkdir(exist_ok=True)
+        d.chmod(0o777 if copy_back else 0o755)
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
@@ -128,7 +131,7 @@ def run_interactive(
         "env": solution_env,
         "readonly_paths": [solution_home],
         "config": interactor.config,
-        "copy_back": False,
+        "copy_back": copy_back,
     }
     inter_call: dict[str, object] = {
         "argv": inter_argv,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.box import fresh_box, neutral_stdin
+from judge.box import run_box, run_stdin
 from judge.checkers.checker import Checker, prepare_checker
 from judge.checkers.external import ExternalChecker, describe_failure
 from judge.checkers.outcome import CheckOutcome
@@ -205,7 +205,8 @@ class Judge:
         if sub.interactor is not None:
             return self._run_interactive(sub, test, argv, limits, env, stderr)
         output = sub.work / "out" / "solution.out"
-        with fresh_box(sub.boxes) as box, neutral_stdin(test.input) as stdin:
+        fresh = self.settings.fresh_box
+        with run_box(sub.boxes, fresh=fresh) as box, run_stdin(test.input, neutral=fresh) as stdin:
             result = sandbox.run(
                 argv,
                 limits,
@@ -216,7 +217,7 @@ class Judge:
                 env=env,
                 readonly_paths=[sub.home],
                 config=sub.config,
-                copy_back=False,
+                copy_back=not fresh,
             )
         verdict = run_verdict(lang, result, _tail(stderr) + _tail(output), task)
         if verdict is not None:
@@ -229,10 +230,11 @@ class Judge:
         stderr: Path,
     ) -> TestResult:  # fmt: skip
         assert sub.interactor is not None
-        with fresh_box(sub.boxes) as box:
+        fresh = self.settings.fresh_box
+        with run_box(sub.boxes, fresh=fresh) as box:
             run = run_interactive(
                 sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
-                solution_home=sub.home, solution_stderr=stderr, box=box, work=sub.work,
+                solution_home=sub.home, solution_stderr=stderr, box=box, work=sub.work, copy_back=not fresh,
             )  # fmt: skip
         sol = run.solution
         own = run_verdict(sub.language, sol, _tail(stderr), sub.task)

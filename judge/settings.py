@@ -28,6 +28,11 @@ class JudgeSettings(BaseSettings):
         64 * 1024**2, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
     )
     work_dir: Path | None = Field(None, description="scratch dirs; None: temp")
+    fresh_box: bool = Field(
+        True,
+        description="each test in an empty work dir thrown away after it, the input as an anonymous fd; "
+        "False shares one work dir between the tests of a submission (unsafe: the attack suite's control)",
+    )
     sandbox_backend: Literal["native", "unconfined", "docker"] = Field(
         "native", description="SandboxConfig.backend"
     )
