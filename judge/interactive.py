@@ -71,12 +71,13 @@ def run_interactive(
     solution_env: dict[str, str],
     solution_home: Path,
     solution_stderr: Path,
-    box: Path,
+    solution_box: Path,
+    interactor_box: Path,
     work: Path,
     copy_back: bool = False,
 ) -> InteractiveRun:
-    """One test of an interactive problem. ``box``: a fresh, empty directory for this test only (both
-    sides' work dirs are made in it); ``work``: the judge's own files (interactor output, feedback).
+    """One test of an interactive problem. ``solution_box``, ``interactor_box``: each side's empty work
+    dir for this test (judge.box); ``work``: the judge's own files (interactor output, feedback).
     ``copy_back``: keep what the solution leaves in its work dir (only the attack suite's control)."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
@@ -103,10 +104,6 @@ def run_interactive(
     limits = limits.model_copy(update={"wall_time": max(limits.wall_time or 0.0, sol_wall + 5.0)})
 
     sides = {"solution": _Side(), "interactor": _Side()}
-    sol_box, inter_box = box / "solution", box / "interactor"
-    for d in (sol_box, inter_box):
-        d.mkdir(exist_ok=True)
-        d.chmod(0o777 if copy_back else 0o755)
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
@@ -126,7 +123,7 @@ def run_interactive(
     sol_call: dict[str, object] = {
         "argv": solution_argv,
         "limits": solution_limits,
-        "workdir": sol_box,
+        "workdir": solution_box,
         "stderr": solution_stderr,
         "env": solution_env,
         "readonly_paths": [solution_home],
@@ -136,7 +133,7 @@ def run_interactive(
     inter_call: dict[str, object] = {
         "argv": inter_argv,
         "limits": limits,
-        "workdir": inter_box,
+        "workdir": interactor_box,
         "stderr": inter_stderr,
         "readonly_paths": sorted({inp, ans, interactor.home}),
         "writable_paths": writable,

@@ -206,7 +206,10 @@ class Judge:
             return self._run_interactive(sub, test, argv, limits, env, stderr)
         output = sub.work / "out" / "solution.out"
         fresh = self.settings.fresh_box
-        with run_box(sub.boxes, fresh=fresh) as box, run_stdin(test.input, neutral=fresh) as stdin:
+        with (
+            run_box(sub.boxes / "solution", fresh=fresh) as box,
+            run_stdin(test.input, neutral=fresh) as stdin,
+        ):
             result = sandbox.run(
                 argv,
                 limits,
@@ -231,10 +234,14 @@ class Judge:
     ) -> TestResult:  # fmt: skip
         assert sub.interactor is not None
         fresh = self.settings.fresh_box
-        with run_box(sub.boxes, fresh=fresh) as box:
+        with (
+            run_box(sub.boxes / "solution", fresh=fresh) as sol_box,
+            run_box(sub.boxes / "interactor", fresh=True) as inter_box,
+        ):
             run = run_interactive(
                 sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
-                solution_home=sub.home, solution_stderr=stderr, box=box, work=sub.work, copy_back=not fresh,
+                solution_home=sub.home, solution_stderr=stderr, solution_box=sol_box,
+                interactor_box=inter_box, work=sub.work, copy_back=not fresh,
             )  # fmt: skip
         sol = run.solution
         own = run_verdict(sub.language, sol, _tail(stderr), sub.task)
