@@ -83,6 +83,7 @@ def run_interactive(
     int_to_sol_r, int_to_sol_w = os.pipe()
     inp, ans = test.input.resolve(), test.answer.resolve()
     tout = work / "interactor.out"
+    tout.unlink(missing_ok=True)
     tout.write_bytes(b"")
     tout.chmod(0o666)
     feedback = work / "feedback"
@@ -91,6 +92,7 @@ def run_interactive(
     for stale in feedback.iterdir():
         stale.unlink()
     inter_stderr = work / "interactor.err"
+    inter_stderr.unlink(missing_ok=True)  # made anew: truncating a written file is slow on ext4 (~2.5 ms)
     base = interactor.program.language.run_argv(interactor.home, 1024 * MiB)
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
         inter_argv = [*base, str(inp), str(tout), str(ans), *interactor.spec.flags]

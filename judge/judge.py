@@ -202,9 +202,11 @@ class Judge:
         argv = lang.run_argv(sub.home, task.memory_limit)
         env = lang.run_env(sub.home)
         stderr = sub.work / "out" / "solution.err"
+        _fresh_files(stderr)
         if sub.interactor is not None:
             return self._run_interactive(sub, test, argv, limits, env, stderr)
         output = sub.work / "out" / "solution.out"
+        _fresh_files(output)
         fresh = self.settings.fresh_box
         with (
             run_box(sub.boxes / "solution", fresh=fresh) as box,
@@ -263,6 +265,14 @@ class Judge:
             outcome: CheckOutcome = checker.check(test, run.interactor_output, sub.work)
             return _test_result(test, sol, outcome.verdict, outcome.message)
         return _test_result(test, sol, Verdict.OK, message)
+
+
+def _fresh_files(*paths: Path) -> None:
+    """Remove last test's output files: the sandbox then creates them anew. Truncating a written file
+    instead costs about 2.5 ms on ext4 (its auto_da_alloc flushes the old data at close), a quarter of
+    a whole test's cost on a busy host."""
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _failure_message(result: RunResult, stderr: Path) -> str:
