@@ -92,7 +92,7 @@ def main() -> None:
 
     import ray
 
-    from judge.executors.ray_executor import RayExecutor
+    from judge.executors.ray.driver import RayExecutor
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     # A local ray.init() otherwise turns token authentication on and writes ~/.ray/auth_token, which

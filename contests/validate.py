@@ -231,7 +231,7 @@ def _check_programs(
                     language,
                     include,
                     cache=judge.cache,
-                    config=judge.config,
+                    config=judge.sandbox_config,
                     work_root=Path(work),
                     what=what,
                 )
@@ -299,7 +299,7 @@ def _check_solutions(
         if on_progress is not None:
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
-    results = judge_many(submissions, jobs=jobs, settings=judge.settings, on_result=progress)
+    results = judge_many(submissions, jobs=jobs, config=judge.config, on_result=progress)
     for solution, result in zip(runnable, results, strict=True):
         verdict = str(result.verdict)
         note = ""
@@ -352,7 +352,7 @@ def _check_safety_margin(
     again = judge_many(
         [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
         jobs=jobs,
-        settings=judge.settings,
+        config=judge.config,
     )
     for solution, result in zip(slow, again, strict=True):
         if str(result.verdict) not in CONSISTENT[ExpectedVerdict.TIME_LIMIT_EXCEEDED]:
@@ -394,7 +394,7 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
             Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
             for s in accepted
         ]
-        results = judge_many(submissions, jobs=jobs, settings=judge.settings)
+        results = judge_many(submissions, jobs=jobs, config=judge.config)
     times = [r.time_s for r in results if r.accepted]
     if not times:
         failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))
@@ -405,7 +405,7 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
         max(times),
         problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
-        measured_with=f"cpelo judge ({judge.config.backend} sandbox) on {platform.node()}, "
+        measured_with=f"cpelo judge ({judge.sandbox_config.backend} sandbox) on {platform.node()}, "
         f"{len(times)} accepted submissions",
     )
     derived.runtimes = {s.name: r.time_s for s, r in zip(accepted, results, strict=True) if r.accepted}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers.external import kattis_message, read_kattis_exit, read_testlib_exit
+from judge.checkers.external import kattis_message, read_kattis_exit, read_message, read_testlib_exit
 from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
 from judge.helper_programs import helper_limits
@@ -156,7 +156,7 @@ def run_interactive(
     sol, inter = sides["solution"], sides["interactor"]
     assert sol.result is not None and inter.result is not None
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
-        outcome = read_testlib_exit(inter.result, _read(inter_stderr))
+        outcome = read_testlib_exit(inter.result, read_message(inter_stderr))
     else:
         outcome = read_kattis_exit(inter.result, kattis_message(feedback, inter_stderr))
     if outcome.verdict is Verdict.JUDGE_ERROR:
@@ -168,10 +168,3 @@ def run_interactive(
         solution_first=sol.ended <= inter.ended,
         interactor_output=tout,
     )
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_bytes()[:2000].decode("utf-8", "replace").strip()
-    except OSError:
-        return ""

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import contests
+from judge.config import JudgeConfig
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from judge.task import InteractorProtocol, InteractorSpec, JudgeTask, TestCase
 from judge.verdict import JudgeResult
 from sandbox import SandboxConfig
@@ -67,11 +67,11 @@ def _source(attack: dict[str, Any], task: JudgeTask) -> Path:
 def _judge(
     attack: dict[str, Any], judge_cache: Path, config: SandboxConfig, tmp: Path, control: str
 ) -> JudgeResult:
-    settings = JudgeSettings(compile_cache=judge_cache, fresh_box=control != "shared-box")
     if control == "unconfined":
         config = SandboxConfig(backend="unconfined", allow_unconfined=True)
+    judge_config = JudgeConfig(compile_cache=judge_cache, sandbox=config, fresh_box=control != "shared-box")
     task = _task(attack, tmp / "data")
-    return Judge(settings, sandbox_config=config).judge(task, _source(attack, task), run_all=True)
+    return Judge(judge_config).judge(task, _source(attack, task), run_all=True)
 
 
 def _control_chars(text: str) -> list[str]:
@@ -82,7 +82,7 @@ def _control_chars(text: str) -> list[str]:
 def test_attack_gets_its_verdict(
     attack: dict[str, Any], judge: Judge, judge_cache: Path, tmp_path: Path
 ) -> None:
-    result = _judge(attack, judge_cache, judge.config, tmp_path, control="")
+    result = _judge(attack, judge_cache, judge.sandbox_config, tmp_path, control="")
     detail = [(t.index, t.verdict, t.checker_message[:200]) for t in result.tests] or result.compile_log[
         -500:
     ]
@@ -102,9 +102,9 @@ CONTROLLED = [a for a in TABLE if "control" in a]
 def test_attack_succeeds_with_the_protection_off(
     attack: dict[str, Any], judge: Judge, judge_cache: Path, tmp_path: Path
 ) -> None:
-    if attack["control"] == "shared-box" and judge.config.backend == "unconfined":
+    if attack["control"] == "shared-box" and judge.sandbox_config.backend == "unconfined":
         pytest.skip("the unconfined backend has no box to share: the control needs native or docker")
-    result = _judge(attack, judge_cache, judge.config, tmp_path, control=attack["control"])
+    result = _judge(attack, judge_cache, judge.sandbox_config, tmp_path, control=attack["control"])
     assert result.verdict == attack["control_expect"], [
         (t.index, t.verdict, t.checker_message) for t in result.tests
     ]

@@ -32,8 +32,7 @@ def test_judge_many_keeps_order_and_isolates_bad_items(judge: Judge, make_task: 
     results = judge_many(
         subs,
         jobs=2,
-        settings=judge.settings,
-        sandbox_config=judge.config,
+        config=judge.config,
         on_result=lambda i, r: seen.append(i),
     )
     assert [r.verdict for r in results] == [

@@ -176,11 +176,10 @@ def test_concurrent_writers_under_a_tight_budget(tmp_path: Path) -> None:
 
 
 def test_a_huge_program_is_a_compilation_error(tmp_path: Path, judge: Judge) -> None:
-    from judge.settings import JudgeSettings
+    from judge.config import JudgeConfig
 
     small = Judge(
-        JudgeSettings(compile_cache=tmp_path / "cache", max_program_bytes=8 << 20),
-        sandbox_config=judge.config,
+        JudgeConfig(compile_cache=tmp_path / "cache", max_program_bytes=8 << 20, sandbox=judge.sandbox_config)
     )
     program = small.compile('asm(".fill 32 << 20, 1, 0");\nint main() {}\n', "cpp17")
     assert not program.ok and "limit of 8.0 MiB for one program" in program.log, program.log

@@ -2,8 +2,8 @@
 
 Each node is a `ray start --block` process in its own session, so that stopping a node is killing
 its process group (never `ray stop`, which would stop every Ray process of the machine). Each node
-has its own compile cache (CPELO_COMPILE_CACHE), as separate machines would. Kept light: no
-dashboard, no usage stats, no metrics, a 100 MB object store.
+has its own compile cache (its default, under its own XDG_CACHE_HOME), as separate machines would.
+Kept light: no dashboard, no usage stats, no metrics, a 100 MB object store.
 
 Under pytest-xdist the workers share one cluster: the first to need it starts it, the last to leave
 stops it (a lock file and a user count beside the workers' temp dirs).
@@ -75,7 +75,7 @@ def _node_env(cache: Path) -> dict[str, str]:
         RAY_enable_metrics_collection="0",
         RAY_AUTH_MODE=AUTH_MODE,
         RAY_DEDUP_LOGS="0",
-        CPELO_COMPILE_CACHE=str(cache),
+        XDG_CACHE_HOME=str(cache.parents[1]),  # the node's default compile cache: <it>/cpelo/compile
     )
     env.pop("RAY_ADDRESS", None)
     return env
@@ -119,7 +119,7 @@ def start(root: Path) -> tuple[Cluster, list[subprocess.Popen[bytes]]]:
     # Ray's unix sockets live under its temp dir, whose path must stay short (108 bytes).
     temp = Path(tempfile.mkdtemp(prefix="cpray-", dir="/tmp"))
     port = free_port()
-    head_cache, node_cache = root / "head" / "compile", root / "node2" / "compile"
+    head_cache, node_cache = root / "head" / "cpelo" / "compile", root / "node2" / "cpelo" / "compile"
     head = _spawn(
         ["--head", f"--port={port}", "--include-dashboard=false", "--disable-usage-stats",
          f"--temp-dir={temp / 'head'}"],

@@ -16,6 +16,7 @@ from ray_compare import without_measurements
 
 from contests.app.cli import cli
 from judge.compile_cache import CompileCache
+from judge.config import JudgeConfig
 from judge.executors import ExecutorError, make_executor
 from judge.executors.artifacts import entry_key, export_entry, import_entry
 from judge.executors.bundle import absolute_task, make_bundle, relocated_task, task_files, unpack
@@ -63,7 +64,10 @@ def problem(tmp_path: Path) -> JudgeTask:
 
 
 def test_compiled_entry_survives_the_trip_to_another_cache(tmp_path: Path) -> None:
-    here, there = Judge(cache_dir=tmp_path / "here"), Judge(cache_dir=tmp_path / "there")
+    here, there = (
+        Judge(JudgeConfig(compile_cache=tmp_path / "here")),
+        Judge(JudgeConfig(compile_cache=tmp_path / "there")),
+    )
     for source in (AB_CPP, BROKEN_CPP):
         program = here.compile(source, "cpp17")
         key = entry_key(program, here.cache)
@@ -85,7 +89,7 @@ def test_compiled_entry_survives_the_trip_to_another_cache(tmp_path: Path) -> No
 
 
 def test_entry_key_is_none_for_programs_outside_the_cache(tmp_path: Path) -> None:
-    judge = Judge(cache_dir=tmp_path / "a")
+    judge = Judge(JudgeConfig(compile_cache=tmp_path / "a"))
     program = judge.compile(AB_CPP, "cpp17")
     assert entry_key(program, CompileCache(tmp_path / "b")) is None
 
@@ -103,7 +107,9 @@ def test_relocated_problem_judges_exactly_like_the_original(problem: JudgeTask, 
     full = absolute_task(problem)
     wrong = AB_CPP.replace("a+b", "a+b+(a==5)")
     sources = (AB_CPP, wrong, BROKEN_CPP)
-    expected = [Judge(cache_dir=tmp_path / "cache").judge(full, src, "cpp17") for src in sources]
+    expected = [
+        Judge(JudgeConfig(compile_cache=tmp_path / "cache")).judge(full, src, "cpp17") for src in sources
+    ]
     assert [r.verdict for r in expected] == [Verdict.OK, Verdict.WRONG_ANSWER, Verdict.COMPILATION_ERROR]
 
     bundle = make_bundle(full)
@@ -113,7 +119,7 @@ def test_relocated_problem_judges_exactly_like_the_original(problem: JudgeTask, 
     moved = relocated_task(full, base)
     assert moved.checker.source is not None and moved.checker.source.is_relative_to(base)
     assert all(t.input.is_relative_to(base) and t.answer.is_relative_to(base) for t in moved.tests)
-    node = Judge(cache_dir=tmp_path / "node" / "cache")
+    node = Judge(JudgeConfig(compile_cache=tmp_path / "node" / "cache"))
     got = [node.judge(moved, src, "cpp17") for src in sources]
     assert [without_measurements(r) for r in got] == [without_measurements(r) for r in expected]
 

@@ -23,7 +23,7 @@ from contests.problem_loader import to_judge_task
 from contests.simulate import SimulateOptions, load_contest, simulate
 from judge.batch import Submission
 from judge.executors.local import LocalExecutor
-from judge.executors.ray_executor import RayExecutor
+from judge.executors.ray.driver import RayExecutor
 from judge.verdict import Verdict
 
 CONTEST = "cpelo-round-1"

@@ -15,11 +15,11 @@ from pathlib import Path
 from ray_cluster import Cluster
 from ray_compare import without_measurements
 
-from contests.app.cli.serve import load_package
+from contests.package_upload import load_uploaded_package
+from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, migrate
 from judge.service.problems import ProblemStore
 from judge.service.queue import DONE, JobQueue
-from judge.service.settings import ServiceSettings
 from judge.service.worker import Worker
 from judge.verdict import JudgeResult
 
@@ -54,10 +54,10 @@ def _results(queue: JobQueue, job_ids: list[str]) -> list[JudgeResult]:
 
 def test_worker_with_ray_executor_judges_like_a_local_worker(ray_cluster: Cluster, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'service.db'}"
-    settings = ServiceSettings(db=db, problem_cache=tmp_path / "problems")
+    settings = ServiceConfig(db=db, problem_cache=tmp_path / "problems")
     engine = make_engine(db)
     migrate(engine)
-    ProblemStore(engine, settings, loader=load_package).add("sum", package())
+    ProblemStore(engine, settings, loader=load_uploaded_package).add("sum", package())
     queue = JobQueue(engine)
 
     local_jobs = [queue.enqueue(problem_id="sum", language=lang, source=src) for lang, src in SOURCES]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from native_suite import load_module, load_native
 
+from judge.config import JudgeConfig
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from sandbox import SandboxConfig
 from sandbox.docker.engine import engine_available
 
@@ -40,4 +40,4 @@ def config(docker_config: SandboxConfig) -> SandboxConfig:
 def judge(docker_config: SandboxConfig, tmp_path_factory: pytest.TempPathFactory) -> Judge:
     """A judge whose every run (compilers, solutions, checkers, interactors) goes through the container."""
     cache = tmp_path_factory.mktemp("docker-compile-cache")
-    return Judge(JudgeSettings(compile_cache=cache), sandbox_config=docker_config)
+    return Judge(JudgeConfig(compile_cache=cache, sandbox=docker_config))

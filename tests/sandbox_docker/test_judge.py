@@ -30,7 +30,7 @@ def _rows() -> list[object]:
 def test_verdict_table(
     judge: Judge, make_task: object, lang: str, source: Path, verdict: object, failed: int | None
 ) -> None:
-    assert judge.config.backend == "docker"
+    assert judge.sandbox_config.backend == "docker"
     _verdicts.test_verdict(judge, make_task, lang, source, verdict, failed)
 
 

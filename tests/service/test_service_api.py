@@ -10,18 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import AB_CPP, new_token, problem_files, zip_bytes
 
-from contests.app.cli.serve import load_package
+from contests.package_upload import load_uploaded_package
 from judge.service.app import create_app
-from judge.service.settings import ServiceSettings
+from judge.service.config import ServiceConfig
 
 
 @pytest.fixture
 def api(tmp_path: Path, sqlite_url: str) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    settings = ServiceSettings(
+    settings = ServiceConfig(
         db=sqlite_url, problem_cache=tmp_path / "cache", max_source_bytes=1000, max_upload_bytes=20_000,
         sync_wait_cap_s=0.3,
     )  # fmt: skip
-    app = create_app(settings, loader=load_package)
+    app = create_app(settings, loader=load_uploaded_package)
     auth = {"Authorization": f"Bearer {new_token(sqlite_url)}"}
     with TestClient(app) as client:
         package = {"package": ("sum.zip", zip_bytes(problem_files()), "application/zip")}

@@ -13,15 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_fixtures import problem_files, zip_bytes
 
-from contests.app.cli.serve import load_package
+from contests.package_upload import load_uploaded_package
+from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, migrate
 from judge.service.errors import PackageRejected
-from judge.service.problems import ProblemExists, ProblemStore, check_archive, unpack
-from judge.service.settings import ServiceSettings
+from judge.service.packages import check_archive, unpack
+from judge.service.problems import ProblemExists, ProblemStore
 
 
-def _settings(tmp_path: Path, **kw: object) -> ServiceSettings:
-    return ServiceSettings(db=f"sqlite:///{tmp_path / 'db.sqlite'}", problem_cache=tmp_path / "cache", **kw)  # type: ignore[arg-type]
+def _settings(tmp_path: Path, **kw: object) -> ServiceConfig:
+    return ServiceConfig(db=f"sqlite:///{tmp_path / 'db.sqlite'}", problem_cache=tmp_path / "cache", **kw)  # type: ignore[arg-type]
 
 
 def _zip_with(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
@@ -109,7 +110,7 @@ def test_a_native_package_is_loaded_stored_and_unpacked_again_from_the_database(
     settings = _settings(tmp_path)
     engine = make_engine(settings.db)
     migrate(engine)
-    store = ProblemStore(engine, settings, load_package)
+    store = ProblemStore(engine, settings, load_uploaded_package)
     info = store.add("sum", zip_bytes(problem_files(tests=3), prefix="sum/"))
     assert (info.tests, info.time_limit, info.checker) == (3, 1.0, "tokens")
     with pytest.raises(ProblemExists):
@@ -125,7 +126,7 @@ def test_a_package_the_loader_refuses_is_not_stored(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     engine = make_engine(settings.db)
     migrate(engine)
-    store = ProblemStore(engine, settings, load_package)
+    store = ProblemStore(engine, settings, load_uploaded_package)
     files = problem_files()
     files["problem.yaml"] = b"name: Sum\n"  # no time limit: a native problem needs one
     with pytest.raises(PackageRejected) as caught:
@@ -140,21 +141,21 @@ def test_a_package_the_loader_refuses_is_not_stored(tmp_path: Path) -> None:
 def test_bundled_packages_with_checker_or_interactor_are_judged_from_another_hosts_copy(
     tmp_path: Path, index: str, compile_cache: Path
 ) -> None:
+    from judge.config import JudgeConfig
     from judge.judge import Judge
     from judge.service.queue import JobQueue
     from judge.service.worker import Worker
-    from judge.settings import JudgeSettings
 
     root = Path(__file__).resolve().parents[2] / "contests" / "bundled" / "cpelo-round-1" / "problems" / index
     files = {str(f.relative_to(root)): f.read_bytes() for f in root.rglob("*") if f.is_file()}
     settings = _settings(tmp_path)
     engine = make_engine(settings.db)
     migrate(engine)
-    info = ProblemStore(engine, settings, load_package).add(index, zip_bytes(files))
+    info = ProblemStore(engine, settings, load_uploaded_package).add(index, zip_bytes(files))
     assert (info.checker, info.interactive) == (("testlib", False) if index == "B" else ("tokens", True))
     queue = JobQueue(engine)
     elsewhere = settings.model_copy(update={"problem_cache": tmp_path / "elsewhere"})
-    worker = Worker(elsewhere, engine, Judge(JudgeSettings(compile_cache=compile_cache)))
+    worker = Worker(elsewhere, engine, Judge(JudgeConfig(compile_cache=compile_cache)))
     for verdict_dir, expected in (("accepted", "OK"), ("wrong_answer", "WRONG_ANSWER")):
         source = next(f for f in sorted((root / "solutions" / verdict_dir).iterdir()) if f.suffix == ".cpp")
         job = queue.enqueue(problem_id=index, language="cpp17", source=source.read_text())

@@ -1,4 +1,5 @@
-"""The service's settings: one object, read from the environment (prefix CPELO_SERVICE_)."""
+"""The service's configuration: one value, built once at the edge (the CLI) and passed to the app,
+the workers and the queue. Defaults are computed when it is built; nothing here reads CPELO_ variables."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from judge.config import JudgeConfig
+from sandbox import MiB
 
 KiB = 1024
-MiB = 1024 * KiB
 
 
 def _data_home() -> Path:
@@ -25,8 +27,8 @@ def default_db_url() -> str:
     return f"sqlite:///{_data_home() / 'service.db'}"
 
 
-class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CPELO_SERVICE_", extra="ignore")
+class ServiceConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     db: str = Field(
         default_factory=default_db_url, description="SQLAlchemy URL (sqlite:/// or postgresql://)"
@@ -49,6 +51,7 @@ class ServiceSettings(BaseSettings):
     default_rate_per_minute: int = Field(600, gt=0, description="requests per minute of a new token")
     executor: Literal["local", "ray"] = Field("local", description="where a worker judges: here, or on Ray")
     ray_address: str | None = Field(None, description="executor ray: the cluster (None: Ray's default)")
+    judge: JudgeConfig = Field(default_factory=JudgeConfig, description="how a worker judges")
 
     @property
     def max_request_bytes(self) -> int:
