@@ -23,10 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "service"))  # the live-server and PostgreSQL helpers
 
 import httpx  # noqa: E402
-from service_fixtures import AB_CPP, Server, pg_bin, postgres_server, problem_files, zip_bytes  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from contests.problem_loader import load_judge_task  # noqa: E402
@@ -34,6 +32,14 @@ from judge.batch import Submission, default_jobs, judge_many  # noqa: E402
 from judge.config import JudgeConfig  # noqa: E402
 from judge.service.auth import create_token  # noqa: E402
 from judge.service.db import jobs, make_engine, migrate  # noqa: E402
+from tests.judge.service.fixtures import (  # noqa: E402  (the live-server and PostgreSQL helpers)
+    AB_CPP,
+    Server,
+    pg_bin,
+    postgres_server,
+    problem_files,
+    zip_bytes,
+)
 
 
 def percentile(values: list[float], q: float) -> float:
