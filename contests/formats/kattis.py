@@ -42,7 +42,7 @@ def is_kattis_package(path: Path) -> bool:
     return (path / "problem.yaml").is_file() and ((path / "data").is_dir() or not (path / "tests").is_dir())
 
 
-def derive_time_limit(
+def problemtools_time_limit(
     slowest_accepted: float, time_multiplier: float, safety_margin: float, measured_with: str = ""
 ) -> DerivedTimeLimit:
     """problemtools verifyproblem: timelim = max(1, int(0.5 + slowest * multiplier)) and

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from contests.app.cli.sandbox_docker import sandbox_option
+from contests.app.cli.options import current_settings, sandbox_option
 
 
 class _DefaultRun(click.Group):
@@ -58,22 +58,22 @@ def run(
     time_limit: float | None,
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
-    from contests.app.cli.env_config import judge_config
-    from contests.problem_loader import load_judge_task
+    from contests.time_limits import load_judge_task
     from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
+    from judge.judge import Judge
     from judge.languages import get_language
 
-    task = load_judge_task(problem, time_limit=time_limit)
+    settings = current_settings()
+    config = settings.judge_config()
+    task = load_judge_task(problem, time_limit=time_limit, judge=config, cache_dir=settings.cache_dir)
     if language is not None:
         get_language(language)  # an unknown --lang is bad input: exit 2 before judging anything
     subs = [Submission(task=task, source=s, language=language, run_all=run_all) for s in sources]
     if len(subs) == 1:
-        from judge.judge import Judge
-
-        results = [Judge(judge_config()).judge(task, sources[0], language, run_all=run_all)]
+        results = [Judge(config).judge(task, sources[0], language, run_all=run_all)]
     else:
-        results = judge_many(subs, jobs=jobs, config=judge_config())
+        results = judge_many(subs, jobs=jobs, config=config)
         bad = [
             (s, r)
             for s, r in zip(sources, results, strict=True)
@@ -114,9 +114,10 @@ def languages(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable list")
 def selftest(as_json: bool) -> None:
     """Compile and run every available language's echo program in the sandbox."""
+    from judge.judge import Judge
     from judge.selftest import self_test
 
-    rows = self_test()
+    rows = self_test(Judge(current_settings().judge_config()))
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
