@@ -59,14 +59,7 @@ def run_native(
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
         try:
-            proc = subprocess.Popen(
-                args,
-                stdin=stdin_fd,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                pass_fds=passed,
-                env={},
-            )
+            proc = _spawn(args, stdin_fd, passed, config)
         finally:
             os.close(meta_w)
         meta_raw = read_all(meta_r)
@@ -81,6 +74,28 @@ def run_native(
         elif code is None:
             code = proc.wait()
     return run_result(meta_raw, runner_err, code, argv, limits.memory)
+
+
+def _spawn(
+    args: list[str], stdin_fd: int, passed: tuple[int, ...], config: SandboxConfig
+) -> subprocess.Popen[bytes]:
+    for attempt in (1, 2):
+        try:
+            return subprocess.Popen(
+                args,
+                stdin=stdin_fd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=passed,
+                env={},
+            )
+        except FileNotFoundError:
+            # The cached runner vanished since it was found (a cache dir shared with another version's
+            # cleanup): built again once.
+            if attempt == 2:
+                raise
+            args = [str(runner_path(config)), *args[1:]]
+    raise AssertionError("unreachable")
 
 
 def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:
