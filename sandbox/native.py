@@ -32,6 +32,7 @@ def run_native(
     readonly_paths: Sequence[Path],
     writable_paths: Sequence[Path],
     config: SandboxConfig,
+    copy_back: bool = True,
 ) -> RunResult:
     command = _rootless(RunnerCommand.for_config(runner_path(config), config), config)
     (command.mounts / "root").mkdir(parents=True, exist_ok=True)
@@ -52,17 +53,11 @@ def run_native(
             meta_fd=meta_w,
             out_fd=out_fd,
             err_fd=err_fd,
+            copy_back=copy_back,
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
         try:
-            proc = subprocess.Popen(
-                args,
-                stdin=stdin_fd,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                pass_fds=passed,
-                env={},
-            )
+            proc = _spawn(args, stdin_fd, passed, config)
         finally:
             os.close(meta_w)
         meta_raw = read_all(meta_r)
@@ -97,6 +92,28 @@ def _rootless(command: RunnerCommand, config: SandboxConfig) -> RunnerCommand:
             "no_cgroup": cgroup.version != "v2",
         }
     )
+
+
+def _spawn(
+    args: list[str], stdin_fd: int, passed: tuple[int, ...], config: SandboxConfig
+) -> subprocess.Popen[bytes]:
+    for attempt in (1, 2):
+        try:
+            return subprocess.Popen(
+                args,
+                stdin=stdin_fd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=passed,
+                env={},
+            )
+        except FileNotFoundError:
+            # The cached runner vanished since it was found (a cache dir shared with another version's
+            # cleanup): built again once.
+            if attempt == 2:
+                raise
+            args = [str(runner_path(config)), *args[1:]]
+    raise AssertionError("unreachable")
 
 
 def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:

@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -89,11 +90,15 @@ def _compile(sources: list[Path], target: Path, compiler: str) -> None:
 
 
 def _remove_older(target: Path, src: Path) -> None:
-    """Runners of older sources; a run still executing one keeps its inode."""
+    """Runners of older sources, once a day old: several versions may be in use at once (checkouts
+    sharing a cache dir, a run still executing one), and removing theirs would only have them rebuilt."""
+    cutoff = time.time() - 86400
     for old in target.parent.glob("runner-*"):
         if old.name in (target.name, src.name) or ".tmp" in old.name:
             continue
         with contextlib.suppress(OSError):
+            if old.lstat().st_mtime > cutoff:
+                continue
             if old.is_dir():
                 shutil.rmtree(old)
             else:

@@ -50,7 +50,6 @@ static void cg_make_dir(char *out, size_t outlen, const char *base, const char *
     if (mkdir(parent, 0755) && errno != EEXIST)
         meta_error("unavailable", "cannot create cgroup %s: %s (memory, pids and CPU limits cannot be enforced)",
                    parent, strerror(errno));
-    cg_sweep(parent);
     snprintf(out, outlen, "%s/%s", parent, unique);
     if (mkdir(out, 0755)) meta_error("unavailable", "cannot create cgroup %s: %s", out, strerror(errno));
 }
@@ -201,6 +200,14 @@ void cg_remove(struct cgroup *cg) {
             if (errno != EBUSY) break;
             cg_kill_all(cg);
             usleep(1000);
+        }
+        /* Then what killed runners left beside it (after the result: the sweep reads the whole dir). */
+        char parent[512];
+        snprintf(parent, sizeof parent, "%s", dirs[i]);
+        char *slash = strrchr(parent, '/');
+        if (slash) {
+            *slash = 0;
+            cg_sweep(parent);
         }
     }
 }

@@ -53,6 +53,7 @@ struct opts {
     const char *cgroup_v2_dir; /* non-root: the delegated v2 directory holding one cgroup per run */
     int no_cgroup;             /* non-root without a delegated cgroup: rlimits and polling only */
     int rootless;              /* not root: the sandbox is built from an unprivileged user namespace */
+    int copy_back; /* 0: what the program leaves in its work dir is thrown away with the tmpfs */
 };
 
 /* The run's options, parsed once from the command line and read-only afterwards. */
