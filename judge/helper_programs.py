@@ -16,6 +16,7 @@ from judge.compiler import Program, compile_program
 from judge.errors import CheckerSetupError
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
+from judge.languages.build_run import BuildRunScripts, has_build_run
 from sandbox import Limits, MiB, SandboxConfig
 
 _SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".java")
@@ -39,6 +40,8 @@ def collect_sources(source: Path, language: str | None) -> tuple[Language, dict[
     """The files of a checker/interactor (a file, or a directory of sources and headers) and its language."""
     if not source.exists():
         raise CheckerSetupError(f"checker source {source} does not exist")
+    if has_build_run(source):
+        return BuildRunScripts(), {p.name: p.read_bytes() for p in sorted(source.iterdir()) if p.is_file()}
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.is_file())
         mains = [p for p in files if p.suffix.lower() in _SOURCE_SUFFIXES]

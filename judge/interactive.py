@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers.external import kattis_message, read_kattis_exit, read_testlib_exit
+from judge.checkers.external import feedback_dir, kattis_message, read_kattis_exit, read_testlib_exit
 from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
 from judge.helper_programs import helper_limits
 from judge.task import InteractorProtocol, InteractorSpec, TestCase
 from judge.verdict import Verdict
-from sandbox import Limits, MiB, RunResult, SandboxConfig
+from sandbox import HandOff, Limits, MiB, RunResult, SandboxConfig
 
 
 @dataclass
@@ -73,25 +74,39 @@ def run_interactive(
     solution_stderr: Path,
     scratch: Path,
     work: Path,
+    input_file: Path | None = None,
+    keep_feedback: bool = False,
 ) -> InteractiveRun:
+    """One interactive run. ``input_file``: this pass's input (multi-pass), else the test's;
+    ``keep_feedback``: a later pass keeps the interactor's earlier feedback files."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
-    inp, ans = test.input.resolve(), test.answer.resolve()
+    inp, ans = (input_file or test.input).resolve(), test.answer.resolve()
     tout = work / "interactor.out"
     tout.write_bytes(b"")
     tout.chmod(0o666)
-    feedback = work / "feedback"
+    feedback = feedback_dir(work)
     feedback.mkdir(exist_ok=True)
     feedback.chmod(0o777)
-    for stale in feedback.iterdir():
-        stale.unlink()
+    for stale in feedback.iterdir() if not keep_feedback else ():
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     inter_stderr = work / "interactor.err"
     base = interactor.program.language.run_argv(interactor.home, 1024 * MiB)
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
         inter_argv = [*base, str(inp), str(tout), str(ans), *interactor.spec.flags]
         writable = [tout]
     else:
-        inter_argv = [*base, str(inp), str(ans), str(feedback) + "/", *interactor.spec.flags]
+        inter_argv = [
+            *base,
+            str(inp),
+            str(ans),
+            str(feedback) + "/",
+            *interactor.spec.flags,
+            *test.checker_args,
+        ]
         writable = [feedback]
     limits = helper_limits(interactor.time_limit, interactor.spec.time_limit)
     # The interactor outlives the solution's wall-clock limit, so a deadlock is blamed on the solution.
@@ -102,8 +117,12 @@ def run_interactive(
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
+        # Handed off: the sandbox drops our copy of the write end once its runner holds one, so a side
+        # that closes its stdout gives its peer EOF at once (an interactor that prints the whole input
+        # and closes, then waits for the answer), not when the run returns.
+        write_end = HandOff(own_write)
         try:
-            side.result = sandbox.run(stdin=own_read, stdout=own_write, **call)  # type: ignore[arg-type]
+            side.result = sandbox.run(stdin=own_read, stdout=write_end, **call)  # type: ignore[arg-type]
             # When run() returns, not start + wall_time: the two sandboxes take different times to set
             # up, and that difference can exceed the gap between the two deaths.
             side.ended = time.monotonic()
@@ -112,7 +131,7 @@ def run_interactive(
             side.ended = time.monotonic()
         finally:
             # Our peer sees EOF once we are gone, and never blocks writing to us.
-            os.close(own_write)
+            write_end.close()
             threading.Thread(target=_drain, args=(own_read,), daemon=True).start()
 
     sol_call: dict[str, object] = {
@@ -156,9 +175,16 @@ def run_interactive(
         solution=sol.result,
         interactor=inter.result,
         outcome=outcome,
-        solution_first=sol.ended <= inter.ended,
+        solution_first=_ended(sol) <= _ended(inter),
         interactor_output=tout,
     )
+
+
+def _ended(side: _Side) -> float:
+    """When the side's run ended: the sandbox's own record (taken before the peer could see an EOF) when
+    it keeps one, else when run() returned."""
+    assert side.result is not None
+    return side.result.ended_at if side.result.ended_at is not None else side.ended
 
 
 def _read(path: Path) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sandbox
 from judge.checkers.checker import Checker, prepare_checker
-from judge.checkers.external import ExternalChecker, describe_failure
+from judge.checkers.external import ExternalChecker, describe_failure, next_pass_input
 from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
@@ -189,19 +189,67 @@ class Judge:
         return _Submission(task, lang, home, work, scratch, checker, interactor, self.config)
 
     def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
+        """One test; a multi-pass task runs the solution again on each nextpass.in its validator writes
+        (the limits hold per pass; the result shows the slowest pass and the largest memory)."""
+        passes = sub.task.validation_passes
+        pass_input = test.input
+        worst: TestResult | None = None
+        for number in range(1, passes + 1):
+            next_pass_input(sub.work).unlink(missing_ok=True)
+            result = self._run_pass(sub, test, pass_input, keep_feedback=number > 1)
+            if worst is not None:
+                result = result.model_copy(
+                    update={
+                        "time_s": max(result.time_s, worst.time_s),
+                        "wall_s": max(result.wall_s, worst.wall_s),
+                        "memory_bytes": max(result.memory_bytes, worst.memory_bytes),
+                    }
+                )
+            worst = result
+            following = next_pass_input(sub.work)
+            if passes == 1 or not following.exists():
+                break
+            if result.verdict is not Verdict.OK:
+                return result.model_copy(
+                    update={
+                        "verdict": Verdict.JUDGE_ERROR,
+                        "checker_message": f"pass {number}: the validator wrote nextpass.in but did not "
+                        f"accept; {result.checker_message}"[:2000],
+                    }
+                )
+            if number == passes:
+                return result.model_copy(
+                    update={
+                        "verdict": Verdict.JUDGE_ERROR,
+                        "checker_message": f"the validator asked for pass {number + 1}, beyond "
+                        f"limits.validation_passes = {passes}",
+                    }
+                )
+            pass_input = sub.work / "out" / f"pass{number + 1}.in"
+            following.replace(pass_input)
+            pass_input.chmod(0o644)
+        assert worst is not None
+        if passes > 1 and worst.verdict is not Verdict.OK:
+            message = f"pass {number}: {worst.checker_message}"[:2000]
+            worst = worst.model_copy(update={"checker_message": message})
+        return worst
+
+    def _run_pass(
+        self, sub: _Submission, test: TestCase, pass_input: Path, *, keep_feedback: bool
+    ) -> TestResult:
         task, lang = sub.task, sub.language
         limits = solution_limits(lang, task)
         argv = lang.run_argv(sub.home, task.memory_limit)
         env = lang.run_env(sub.home)
         stderr = sub.work / "out" / "solution.err"
         if sub.interactor is not None:
-            return self._run_interactive(sub, test, argv, limits, env, stderr)
+            return self._run_interactive(sub, test, argv, limits, env, stderr, pass_input, keep_feedback)
         output = sub.work / "out" / "solution.out"
         result = sandbox.run(
             argv,
             limits,
             workdir=sub.scratch,
-            stdin=test.input.resolve(),
+            stdin=pass_input.resolve(),
             stdout=output,
             stderr=stderr,
             env=env,
@@ -211,17 +259,23 @@ class Judge:
         verdict = run_verdict(lang, result, _tail(stderr) + _tail(output), task.time_limit)
         if verdict is not None:
             return _test_result(test, result, verdict, _failure_message(result, stderr))
-        outcome = sub.checker.check(test, output, sub.work)
+        if isinstance(sub.checker, ExternalChecker):
+            outcome = sub.checker.check(
+                test, output, sub.work, input_file=pass_input, keep_feedback=keep_feedback
+            )
+        else:
+            outcome = sub.checker.check(test, output, sub.work)
         return _test_result(test, result, outcome.verdict, outcome.message)
 
     def _run_interactive(
         self, sub: _Submission, test: TestCase, argv: list[str], limits: sandbox.Limits, env: dict[str, str],
-        stderr: Path,
+        stderr: Path, pass_input: Path, keep_feedback: bool,
     ) -> TestResult:  # fmt: skip
         assert sub.interactor is not None
         run = run_interactive(
             sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
             solution_home=sub.home, solution_stderr=stderr, scratch=sub.scratch, work=sub.work,
+            input_file=pass_input, keep_feedback=keep_feedback,
         )  # fmt: skip
         sol = run.solution
         own = run_verdict(sub.language, sol, _tail(stderr), sub.task.time_limit)

@@ -17,7 +17,7 @@ from sandbox.errors import SandboxError, SandboxUnavailable
 from sandbox.limits import Limits
 from sandbox.result import RunResult, Status
 from sandbox.runner_build import runner_path
-from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
+from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin, release
 from sandbox.unconfined import SAFE_PATH
 
 
@@ -45,8 +45,10 @@ def run_native(
     (mounts / "scratch").mkdir(exist_ok=True)
     with contextlib.ExitStack() as stack:
         stdin_fd = open_stdin(stdin, stack)
-        out_fd = _private_copy(open_output(stdout, "stdout", stack), stack)
-        err_fd = _private_copy(open_output(stderr, "stderr", stack), stack)
+        copies: list[int] = []  # the runner's copies of stdout/stderr, closed by us once it has started
+        stack.callback(_close_all, copies)
+        out_fd = _private_copy(open_output(stdout, "stdout", stack), copies)
+        err_fd = _private_copy(open_output(stderr, "stderr", stack), copies)
         meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
         stack.callback(os.close, meta_r)
         args = _runner_args(
@@ -74,7 +76,10 @@ def run_native(
                 env={},
             )
         finally:
+            # The runner holds its own copies now: ours would keep a pipe open past the program's close.
             os.close(meta_w)
+            _close_all(copies)
+            release(stdout, stderr)
         meta_raw = _read_all(meta_r)
         assert proc.stderr is not None
         runner_err = proc.stderr.read()
@@ -83,13 +88,18 @@ def run_native(
     return _result(meta_raw, runner_err, code, argv)
 
 
-def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:
+def _private_copy(fd: int | None, copies: list[int]) -> int | None:
     """A copy numbered 3 or above: the runner's own fds 0-2 are taken (stdin, /dev/null, error pipe)."""
     if fd is None:
         return None
     copy = os.dup(fd)
-    stack.callback(os.close, copy)
+    copies.append(copy)
     return copy
+
+
+def _close_all(fds: list[int]) -> None:
+    while fds:
+        os.close(fds.pop())
 
 
 def _runner_args(
@@ -184,6 +194,7 @@ def interpret(meta: Mapping[str, Any], argv: Sequence[str]) -> RunResult:
         "stdout_bytes": meta["stdout_bytes"],
         "stderr_bytes": meta["stderr_bytes"],
         "wait_time": max(meta.get("wait_ns", 0), 0) / 1e9,
+        "ended_at": meta["end_mono_ns"] / 1e9 if meta.get("end_mono_ns") else None,
     }
     if meta["exec_errno"]:
         name = os.strerror(meta["exec_errno"])

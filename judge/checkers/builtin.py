@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from judge.checkers.kattis_default import check_kattis_default, parse_args
 from judge.checkers.outcome import CheckOutcome
+from judge.errors import CheckerSetupError
 from judge.task import CheckerKind, CheckerSpec, TestCase
 from judge.verdict import Verdict
 
@@ -121,7 +123,15 @@ def check_yesno(output: bytes, answer: bytes) -> CheckOutcome:
     return _compare_tokens(output, answer, lambda o, a: o.lower() == a.lower())
 
 
-def builtin_check(spec: CheckerSpec, output: bytes, answer: bytes) -> CheckOutcome:
+def builtin_check(
+    spec: CheckerSpec, output: bytes, answer: bytes, test_args: tuple[str, ...] = ()
+) -> CheckOutcome:
+    if spec.kind is CheckerKind.KATTIS_DEFAULT:
+        try:
+            args = parse_args([*spec.flags, *test_args])
+        except CheckerSetupError as exc:
+            return CheckOutcome(Verdict.JUDGE_ERROR, str(exc))
+        return check_kattis_default(output, answer, args)
     if spec.kind is CheckerKind.EXACT:
         return check_exact(output, answer)
     if spec.kind is CheckerKind.LINES:
@@ -138,4 +148,4 @@ class BuiltinChecker:
     spec: CheckerSpec
 
     def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
-        return builtin_check(self.spec, output.read_bytes(), test.answer.read_bytes())
+        return builtin_check(self.spec, output.read_bytes(), test.answer.read_bytes(), test.checker_args)

@@ -85,6 +85,11 @@ def run_request(request: dict[str, object], fds: list[int], runner: str) -> dict
             )
         finally:
             os.close(meta_w)
+            # The runner holds its own copies: ours would keep a pipe open past the program's close.
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            fds.clear()
         meta = _read_all(meta_r)
         assert proc.stderr is not None
         err = proc.stderr.read()

@@ -189,6 +189,12 @@ static long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Records the first moment a run was seen ending (CLOCK_MONOTONIC, comparable across runs on this host):
+ * an interactive judge orders the deaths of two runs by it, so it is taken before the peer can react. */
+static void ended(long long *at) {
+    if (!*at) *at = now_ns();
+}
+
 static void mark(const char *name) {
     if (!marks) return;
     int i = __atomic_fetch_add(&marks->n, 1, __ATOMIC_RELAXED);
@@ -1225,6 +1231,7 @@ int main(int argc, char **argv) {
     int init_done = 0, init_status = 0;
     long long cpu = 0;
     long long drain_deadline = 0;
+    long long end_ns = 0; /* first sign of the end: stdout closed, a kill, or the main process gone */
     struct rqwait rq;
     rq_init(&rq, &cg);
     /* Past its CPU limit (and the kill's tolerance) a run is either waiting for a CPU or idle: from then on
@@ -1257,31 +1264,44 @@ int main(int argc, char **argv) {
         if (r < 0 && errno != EINTR) break;
         for (int j = 0; r > 0 && j < np; j++) {
             if (!pf[j].revents) continue;
-            if (idx[j] == 2) { init_done = 1; rq_final(&rq, init); continue; }
+            if (idx[j] == 2) { ended(&end_ns); init_done = 1; rq_final(&rq, init); continue; }
             struct stream *s = &streams[idx[j]];
             if (s->len) { pump_out(s); continue; }
             int res = pump_in(s);
-            if (res == 0) s->open = 0;
+            if (res == 0) {
+                s->open = 0;
+                /* Pass the EOF on now, not when the run ends: the reader may be an interactive peer
+                 * waiting for it (an interactor that closes its output before it exits). */
+                /* A dying program closes its fds a moment before its death is signalled: wait for that
+                 * moment (2 ms at most: a live program closed its stdout on purpose) and record the end
+                 * before the peer can see the EOF and react. */
+                if (s == &streams[0] && pidfd >= 0 && !init_done) {
+                    struct pollfd dead = {pidfd, POLLIN, 0};
+                    if (poll(&dead, 1, 2) > 0) ended(&end_ns);
+                }
+                if (s->out > 2) { close(s->out); s->out = -1; }
+            }
             if (res == 2 && !killed_by) {
                 killed_by = s->name;
+                ended(&end_ns);
                 kill(init, SIGKILL);
             }
         }
         if (pidfd < 0 && !init_done) {
             int st;
-            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; init_status = st; }
+            if (waitpid(init, &st, WNOHANG | __WALL) == init) { ended(&end_ns); init_done = 2; init_status = st; }
         }
         long long t = now_ns();
         if (!killed_by && !init_done) {
             cpu = cg_cpu_ns(&cg);
-            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
+            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; ended(&end_ns); kill(init, SIGKILL); }
             else if (O.wall_ns > 0) {
                 long long el = t - start;
                 if (el > sample_from && t - rq.last_sample >= 50000000LL) rq_sample(&rq, t);
                 /* The counters only grow: a stale total that keeps the idle clock under the limit suffices. */
                 if (el - rq.total > O.wall_ns && rq.last_sample != t) rq_sample(&rq, t);
-                if (el > wall_cap) { killed_by = "wall_time_cap"; kill(init, SIGKILL); }
-                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+                if (el > wall_cap) { killed_by = "wall_time_cap"; ended(&end_ns); kill(init, SIGKILL); }
+                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; ended(&end_ns); kill(init, SIGKILL); }
             }
         }
         if (init_done) {
@@ -1293,6 +1313,7 @@ int main(int argc, char **argv) {
     mark("program_exited");
     if (init_done != 2 && waitpid(init, &init_status, __WALL) != init) init_status = -1;
     long long wall = now_ns() - start;
+    if (!end_ns) end_ns = start + wall;
     mark("reaped");
     cg_kill_all(&cg);
 
@@ -1335,9 +1356,9 @@ int main(int argc, char **argv) {
     fprintf(m, "{\"status\": %d, \"exec_errno\": %d, \"cpu_ns\": %lld, \"wall_ns\": %lld, \"peak\": %lld, "
                "\"failcnt\": %lld, \"oom_kill\": %lld, \"pids_max_hits\": %lld, \"stdout_bytes\": %lld, "
                "\"stderr_bytes\": %lld, \"cgroup_v2\": %s, \"wait_ns\": %lld, \"schedstat\": %d, "
-               "\"wall_cap_ns\": %lld, \"killed_by\": ",
+               "\"wall_cap_ns\": %lld, \"end_mono_ns\": %lld, \"killed_by\": ",
             prog_status, exec_errno, cpu_ns, wall, peak, failcnt, oom_kill, pids_max_hits, streams[0].count,
-            streams[1].count, cg.v2 ? "true" : "false", rq.total, rq.state, wall_cap);
+            streams[1].count, cg.v2 ? "true" : "false", rq.total, rq.state, wall_cap, end_ns);
     if (killed_by) json_str(m, killed_by);
     else fputs("null", m);
     if (marks) {
