@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from contests.errors import FormatError
+from contests.formats import kattis
 from contests.problem import DerivedTimeLimit, Problem, Test
 from judge.task import (
     CheckerKind,
@@ -22,7 +23,7 @@ from judge.task import (
 
 def load_problem(path: Path) -> Problem:
     """A native problem dir (``problems/<index>/`` or standalone) or a Kattis package."""
-    from contests.formats import kattis, native
+    from contests.formats import native
 
     path = Path(path)
     if not path.is_dir():
@@ -116,7 +117,13 @@ def to_judge_task(
             index = len(cases) + 1
             inp, ans = _files(test, index, data_dir, problem.id)
             cases.append(
-                TestCase(index=index, input=inp, answer=ans, group=_group(group, test.name, problem))
+                TestCase(
+                    index=index,
+                    input=inp,
+                    answer=ans,
+                    group=_group(group, test.name, problem),
+                    checker_args=tuple(test.checker_args or ()),
+                )
             )
     if not cases:
         raise FormatError(where, "tests", "the problem has no tests")
@@ -136,6 +143,7 @@ def to_judge_task(
         abs_tol=checker.abs_tol,
         rel_tol=checker.rel_tol,
         source=source,
+        language=_helper_language(problem, source),
         flags=tuple(checker.flags),
         include_dirs=_include_dirs(source),
     )
@@ -144,6 +152,7 @@ def to_judge_task(
         interactor = InteractorSpec(
             protocol=InteractorProtocol(problem.interactor.protocol.value),
             source=problem.interactor.source,
+            language=_helper_language(problem, problem.interactor.source),
             flags=tuple(problem.interactor.flags),
             include_dirs=_include_dirs(problem.interactor.source),
         )
@@ -155,6 +164,7 @@ def to_judge_task(
         output_limit=problem.output_limit_mb * MiB,
         checker=spec,
         interactor=interactor,
+        validation_passes=problem.validation_passes or 1,
     )
 
 
@@ -163,6 +173,13 @@ def _group(group: str, name: str, problem: Problem) -> str:
     top = "secret" if problem.origin_format == "kattis" and group == "system" else group
     parent = Path(name).parent.as_posix()
     return top if parent == "." else f"{top}/{parent}"
+
+
+def _helper_language(problem: Problem, source: Path | None) -> str | None:
+    """The language a checker/interactor compiles as: a Kattis package's C++ as its judges compile it."""
+    if source is None or problem.origin_format != "kattis":
+        return None
+    return kattis.program_language(source)
 
 
 def _include_dirs(source: Path | None) -> tuple[Path, ...]:

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contests.errors import ContestError, FormatError
+from contests.expectations import TestOutcome, unmet
 from contests.formats import kattis, native
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
@@ -293,7 +294,11 @@ def _check_solutions(
     if not runnable:
         return
     task = to_judge_task(problem, data_dir=scratch)
-    submissions = [Submission(task=task, source=src, language=lang) for src, lang in map(_source, runnable)]
+    # submissions.yaml rules speak of every test: those submissions run them all.
+    submissions = [
+        Submission(task=task, source=src, language=lang, run_all=bool(sol.expectations))
+        for sol, (src, lang) in zip(runnable, map(_source, runnable), strict=True)
+    ]
 
     def progress(position: int, result: JudgeResult) -> None:
         if on_progress is not None:
@@ -312,6 +317,7 @@ def _check_solutions(
             note = (result.compile_log or "").strip().splitlines()[0][:200] if result.compile_log else ""
             if not note and result.tests:
                 note = result.tests[-1].checker_message[:200]
+        consistent, why = _consistent(problem, solution, result)
         report.solutions.append(
             SolutionCheck(
                 problem=label,
@@ -319,11 +325,36 @@ def _check_solutions(
                 expected=solution.expected.value,
                 verdict=result.summary(),
                 time_s=result.time_s,
-                consistent=verdict in CONSISTENT[solution.expected],
-                note=note,
+                consistent=consistent,
+                note="; ".join(n for n in (why, note) if n),
             )
         )
     _check_safety_margin(problem, label, report, judge, jobs, task, runnable, results)
+
+
+def _consistent(problem: Problem, solution: Solution, result: JudgeResult) -> tuple[bool, str]:
+    """Whether the verdict agrees with the solution's label, and why not (or what was special)."""
+    verdict = str(result.verdict)
+    if solution.expectations:
+        names = [f"sample/{t.name}" for t in problem.tests.sample] + [
+            f"{'secret' if problem.origin_format == 'kattis' else group}/{t.name}"
+            for group, tests in problem.tests.groups()[1:]
+            for t in tests
+        ]
+        outcomes = [
+            TestOutcome(names[t.index - 1], str(t.verdict), t.checker_message)
+            for t in result.tests
+            if t.index <= len(names)
+        ]
+        broken = unmet(solution.expectations, outcomes) if result.tests else f"no test judged ({verdict})"
+        agrees, why = broken is None, f"submissions.yaml: {broken}" if broken else ""
+    else:
+        agrees, why = verdict in CONSISTENT.get(solution.expected, frozenset()), ""
+    if solution.mislabelled:
+        # BAPCtools' *.bad.* submissions are filed under the wrong verdict on purpose: the judge must
+        # notice, so a disagreement is what is consistent here.
+        return not agrees, "deliberately mislabelled (*.bad.*): must disagree with its directory"
+    return agrees, why
 
 
 def _check_safety_margin(
@@ -377,13 +408,23 @@ def tle_margin(problem: Problem) -> float | None:
     return None
 
 
+def _times_the_limit(solution: Solution) -> bool:
+    """Accepted on every test: filed under accepted (and not deliberately misfiled), or, with
+    submissions.yaml rules, permitted nothing but AC on all tests."""
+    if solution.mislabelled:
+        return False
+    if solution.expectations:
+        return any(r.tests is None and r.permitted == ["AC"] for r in solution.expectations) and not any(
+            r.permitted is not None and "AC" not in r.permitted for r in solution.expectations
+        )
+    return solution.expected is ExpectedVerdict.ACCEPTED
+
+
 def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int | None = None) -> Problem:
     """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions."""
     judge = judge or _judge()
     where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
-    accepted = [
-        s for s in problem.solutions if s.expected is ExpectedVerdict.ACCEPTED and _runnable(s) is None
-    ]
+    accepted = [s for s in problem.solutions if _times_the_limit(s) and _runnable(s) is None]
     if not accepted:
         raise FormatError(
             where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"

@@ -50,7 +50,8 @@ def collect_sources(source: Path, language: str | None) -> tuple[Language, dict[
                 f"checker directory {source} holds no source file ({', '.join(_SOURCE_SUFFIXES)})"
             )
         lang = get_language(language) if language else language_for_file(mains[0])
-        compiled = [p for p in mains if p.suffix.lower() in lang.extensions]
+        # By family: a dialect chosen by name (cpp23) claims no extension of its own.
+        compiled = [p for p in mains if language_for_file(p).family == lang.family]
         headers = [p for p in files if p.suffix.lower() in _HEADER_SUFFIXES]
         if lang.family in ("python", "java") and len(compiled) > 1:
             named = [p for p in compiled if p.stem == source.name]
