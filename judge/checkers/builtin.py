@@ -27,10 +27,19 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+# testlib's blanks (isBlanks): space, tab, CR, LF. Not \v or \f, which bytes.split() would also split
+# on: a token here is what testlib's readWord reads, so `tokens` is exactly Codeforces' wcmp.
+_TESTLIB_BLANKS = re.compile(rb"[ \t\r\n]+")
+
+
+def testlib_tokens(data: bytes) -> list[bytes]:
+    return [token for token in _TESTLIB_BLANKS.split(data) if token]
+
+
 def _compare_tokens(
     output: bytes, answer: bytes, same: Callable[[bytes, bytes], bool], what: str = "words"
 ) -> CheckOutcome:
-    out, ans = output.split(), answer.split()
+    out, ans = testlib_tokens(output), testlib_tokens(answer)
     for i, (o, a) in enumerate(zip(out, ans, strict=False), start=1):
         if not same(o, a):
             return CheckOutcome(
