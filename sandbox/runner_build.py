@@ -9,6 +9,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxUnavailable
 
 _CFLAGS = ["-O2", "-Wall", "-Wno-format-truncation"]
+
+
+_STALE_RUNNER_S = 24 * 3600
 
 
 def runner_source() -> Path:
@@ -64,9 +68,12 @@ def _compile(source: bytes, target: Path, compiler: str) -> None:
             os.replace(tmp, target)
             for old in target.parent.glob("runner-*"):
                 if old.name not in (target.name, src.name):
-                    # Runners of older sources; a run still executing one keeps its inode.
+                    # Runners of older sources, once a day old: checkouts of different versions on one
+                    # machine share this cache, and removing a runner another one is about to start
+                    # made its runs fail (a run still executing one keeps its inode).
                     with contextlib.suppress(OSError):
-                        old.unlink()
+                        if time.time() - old.stat().st_mtime > _STALE_RUNNER_S:
+                            old.unlink()
             return
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()

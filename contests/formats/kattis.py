@@ -348,40 +348,82 @@ def _tests(path: Path, notes: list[str]) -> dict[str, list[dict[str, Any]]]:
             else "absent"
         )
         notes.append(f"data/secret is {why}: judged on the {len(sample)} sample test(s) only")
+    declared = generated_group_settings(path)
     return {
-        "sample": [_test(data_dir, "sample", n, i, a) for n, i, a in sample],
-        "system": [_test(data_dir, "secret", n, i, a) for n, i, a in secret],
+        "sample": [_test(data_dir, "sample", n, i, a, declared) for n, i, a in sample],
+        "system": [_test(data_dir, "secret", n, i, a, declared) for n, i, a in secret],
     }
 
 
-def _test(data_dir: Path, group: str, name: str, inp: Path, ans: Path) -> dict[str, Any]:
+def _test(
+    data_dir: Path, group: str, name: str, inp: Path, ans: Path, generated: Mapping[str, Any]
+) -> dict[str, Any]:
     test: dict[str, Any] = {"name": name, "input": inp, "answer": ans}
-    args = validator_args(data_dir, data_dir / group / name)
+    args = validator_args(data_dir, data_dir / group / name, generated)
     if args:
         test["checker_args"] = args
     return test
 
 
-def validator_args(data_dir: Path, test: Path) -> list[str] | None:
+def validator_args(data_dir: Path, test: Path, generated: Mapping[str, Any]) -> list[str] | None:
     """The output validator arguments of one test (``test`` without suffix): the nearest setting wins,
     from the test's own ``.yaml`` up through ``test_group.yaml`` (2025-09) or ``testdata.yaml`` (legacy,
-    2023-07) of each enclosing directory up to data/."""
-    own = test.parent / f"{test.name}.yaml"
-    found = _args_in(own)
+    2023-07) of each enclosing directory up to data/. Where a directory has neither, the group settings
+    ``generators.yaml`` declares for it stand in (BAPCtools writes them out when it generates)."""
+    found = _args_in(test.parent / f"{test.name}.yaml")
     directory = test.parent
     while found is None and (directory == data_dir or data_dir in directory.parents):
-        for config in ("test_group.yaml", "testdata.yaml"):
-            found = _args_in(directory / config)
+        configs = [directory / name for name in ("test_group.yaml", "testdata.yaml")]
+        for config in configs:
+            found = _args_in(config)
             if found is not None:
                 break
+        if found is None and not any(c.is_file() for c in configs):
+            relative = directory.relative_to(data_dir).as_posix()
+            declared = generated.get("" if relative == "." else relative)
+            found = (
+                _args_from(declared, data_dir.parent / "generators" / "generators.yaml") if declared else None
+            )
         directory = directory.parent
     return found
+
+
+def generated_group_settings(path: Path) -> dict[str, Any]:
+    """BAPCtools' generators.yaml: the ``test_group.yaml`` it declares per data directory ('' = data/)."""
+    gen_path = path / "generators" / "generators.yaml"
+    if not gen_path.is_file():
+        return {}
+    root = mapping(load_yaml(gen_path), gen_path, None)
+    out: dict[str, Any] = {}
+
+    def walk(directory: str, node: Any) -> None:
+        if not isinstance(node, Mapping):
+            return
+        if isinstance(node.get("test_group.yaml"), Mapping):
+            out[directory] = node["test_group.yaml"]
+        children = node.get("data")
+        items = (
+            list(children.items())
+            if isinstance(children, Mapping)
+            else [kv for entry in children if isinstance(entry, Mapping) for kv in entry.items()]
+            if isinstance(children, list)
+            else []
+        )
+        for name, child in items:
+            if isinstance(child, Mapping) and ("data" in child or "test_group.yaml" in child):
+                walk(f"{directory}/{name}".strip("/"), child)
+
+    walk("", root)
+    return out
 
 
 def _args_in(config: Path) -> list[str] | None:
     if not config.is_file():
         return None
-    data = mapping(load_yaml(config), config, None)
+    return _args_from(mapping(load_yaml(config), config, None), config)
+
+
+def _args_from(data: Mapping[str, Any], config: Path) -> list[str] | None:
     for key in ("output_validator_args", "output_validator_flags"):
         value = data.get(key)
         if value is None:
