@@ -185,6 +185,9 @@ class DerivedTimeLimit(BaseModel):
     runtimes: dict[str, float] = Field(
         default_factory=dict, description="slowest test's CPU seconds of each accepted submission"
     )
+    repeats: int = Field(
+        1, ge=1, description="runs per accepted submission; each test's time is the fastest of them"
+    )
 
 
 class Problem(BaseModel):

@@ -39,7 +39,9 @@ def load_problem(path: Path) -> Problem:
     raise FormatError(path, None, "neither a native problem dir (problem.yaml + tests/) nor a Kattis package")
 
 
-def load_judge_task(path: Path, *, time_limit: float | None = None, derive: bool = True) -> JudgeTask:
+def load_judge_task(
+    path: Path, *, time_limit: float | None = None, derive: bool = True, time_scale: float = 1.0
+) -> JudgeTask:
     """The JudgeTask of the problem at ``path``; ``time_limit`` overrides the problem's own.
 
     A Kattis package without a time limit gets the one problemtools would derive from its accepted
@@ -49,7 +51,7 @@ def load_judge_task(path: Path, *, time_limit: float | None = None, derive: bool
     problem = load_problem(Path(path))
     if time_limit is None and effective_time_limit(problem) is None and derive and problem.solutions:
         problem = derived_with_cache(problem)
-    return to_judge_task(problem, time_limit=time_limit)
+    return to_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
 
 
 def derived_with_cache(problem: Problem, cache_dir: Path | None = None) -> Problem:
@@ -76,6 +78,7 @@ def derived_with_cache(problem: Problem, cache_dir: Path | None = None) -> Probl
 def _package_key(problem: Problem) -> str:
     """Changes whenever the package's config, accepted submissions or tests change."""
     digest = hashlib.sha256()
+    digest.update(b"derivation: fastest of repeated runs\0")  # limits derived by older rules are redone
     digest.update(str(problem.root).encode())
     digest.update(repr((problem.time_multiplier, problem.safety_margin, problem.memory_limit_mb)).encode())
     files = [s.path for s in problem.solutions if s.expected.value == "accepted" and s.path is not None]
@@ -95,12 +98,17 @@ def effective_time_limit(problem: Problem) -> float | None:
 
 
 def to_judge_task(
-    problem: Problem, *, time_limit: float | None = None, data_dir: Path | None = None
+    problem: Problem,
+    *,
+    time_limit: float | None = None,
+    data_dir: Path | None = None,
+    time_scale: float = 1.0,
 ) -> JudgeTask:
     """Map ``problem`` onto the judge's JudgeTask.
 
     Inline tests (record formats before they are written out) are materialized under ``data_dir``
-    (a fresh temporary directory when None; the caller owns it).
+    (a fresh temporary directory when None; the caller owns it). ``time_scale`` multiplies the limit
+    (judging on slower hardware than the problem's); the task records where its limit came from.
     """
     limit = time_limit if time_limit is not None else effective_time_limit(problem)
     where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
@@ -159,13 +167,31 @@ def to_judge_task(
     return JudgeTask(
         id=problem.id,
         tests=tuple(cases),
-        time_limit=limit,
+        time_limit=limit * time_scale,
+        time_limit_origin=time_limit_origin(problem, time_limit, time_scale),
         memory_limit=problem.memory_limit_mb * MiB,
         output_limit=problem.output_limit_mb * MiB,
         checker=spec,
         interactor=interactor,
         validation_passes=problem.validation_passes or 1,
     )
+
+
+def time_limit_origin(problem: Problem, given: float | None, time_scale: float) -> str:
+    """How the task's limit was obtained, in words, for every result to carry."""
+    if given is not None:
+        origin = f"given ({given:g} s)"
+    elif problem.time_limit is not None:
+        origin = f"{problem.origin_format} problem ({problem.time_limit:g} s)"
+    elif problem.derived_time_limit is not None:
+        d = problem.derived_time_limit
+        origin = (
+            f"derived ({d.time_limit} s = max(1, round({d.slowest_accepted:.3f} s x {d.time_multiplier:g})), "
+            f"slowest accepted submission, fastest of {d.repeats} run(s) each; {d.measured_with})"
+        )
+    else:
+        origin = "unknown"
+    return origin if time_scale == 1.0 else f"{origin} x {time_scale:g} (--time-scale)"
 
 
 def _group(group: str, name: str, problem: Problem) -> str:

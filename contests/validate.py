@@ -53,6 +53,7 @@ CONSISTENT: dict[ExpectedVerdict, frozenset[str]] = {
 }
 CONSISTENT[ExpectedVerdict.PARTIALLY_ACCEPTED] = CONSISTENT[ExpectedVerdict.REJECTED]
 DERIVATION_CAP = 10.0  # seconds: the limit the accepted submissions run under while being timed
+DERIVATION_REPEATS = 3  # runs per accepted submission when deriving a limit; the fastest counts
 
 
 class Finding(BaseModel):
@@ -84,6 +85,7 @@ class ValidationReport(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     solutions: list[SolutionCheck] = Field(default_factory=list)
     derived_time_limits: dict[str, float] = Field(default_factory=dict)
+    time_scale: float = Field(1.0, description="every time limit was multiplied by this (--time-scale)")
 
     @property
     def ok(self) -> bool:
@@ -93,6 +95,8 @@ class ValidationReport(BaseModel):
 
     def render(self) -> str:
         lines = [f"{self.target}: {self.problems} problem(s), {self.tests} tests"]
+        if self.time_scale != 1.0:
+            lines.append(f"  time limits x {self.time_scale:g} (--time-scale)")
         for problem, limit in self.derived_time_limits.items():
             lines.append(f"  {problem}: derived time limit {limit:g} s (problemtools rule)")
         for check in self.solutions:
@@ -131,8 +135,9 @@ def validate(
     judge_solutions: bool = True,
     jobs: int | None = None,
     on_progress: Progress | None = None,
+    time_scale: float = 1.0,
 ) -> ValidationReport:
-    report = ValidationReport(target=str(path))
+    report = ValidationReport(target=str(path), time_scale=time_scale)
     try:
         problems = problems_at(path)
     except ContestError as exc:
@@ -238,7 +243,11 @@ def _check_programs(
                 )
         except JudgeError as exc:
             ok = False
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            lines = str(exc).splitlines()
+            message = lines[0] if lines else type(exc).__name__
+            detail = first_error_line("\n".join(lines[1:]))
+            if detail:
+                message = f"{message} {detail}"
             report.findings.append(Finding(problem=label, severity="error", message=f"{what}: {message}"))
     return ok
 
@@ -293,7 +302,7 @@ def _check_solutions(
             runnable.append(solution)
     if not runnable:
         return
-    task = to_judge_task(problem, data_dir=scratch)
+    task = to_judge_task(problem, data_dir=scratch, time_scale=report.time_scale)
     # submissions.yaml rules speak of every test: those submissions run them all.
     submissions = [
         Submission(task=task, source=src, language=lang, run_all=bool(sol.expectations))
@@ -431,26 +440,50 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
         )
     with tempfile.TemporaryDirectory(prefix="cpelo-derive-") as scratch:
         task = to_judge_task(problem, time_limit=DERIVATION_CAP, data_dir=Path(scratch))
+        # Each accepted submission runs DERIVATION_REPEATS times and each test counts its fastest run:
+        # load only slows a program down, so the minimum is the measurement that holds elsewhere.
         submissions = [
             Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+            for _ in range(DERIVATION_REPEATS)
             for s in accepted
         ]
         results = judge_many(submissions, jobs=jobs, settings=judge.settings)
-    times = [r.time_s for r in results if r.accepted]
-    if not times:
-        failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))
+    runs = [results[i :: len(accepted)] for i in range(len(accepted))]  # per submission, its repeats
+    slowest: dict[str, float] = {}
+    for solution, repeats in zip(accepted, runs, strict=True):
+        if all(r.accepted for r in repeats):
+            per_test = [min(ts) for ts in zip(*([t.time_s for t in r.tests] for r in repeats), strict=True)]
+            slowest[solution.name] = max(per_test, default=0.0)
+    if not slowest:
+        failures = "; ".join(
+            f"{s.name}: {r.summary()}{_why(r)}" for s, r in zip(accepted, results, strict=False)
+        )
         raise FormatError(
             where, "time_limit", f"cannot derive a time limit: no accepted submission passed ({failures})"
         )
     derived = kattis.derive_time_limit(
-        max(times),
+        max(slowest.values()),
         problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
         measured_with=f"cpelo judge ({judge.config.backend} sandbox) on {platform.node()}, "
-        f"{len(times)} accepted submissions",
+        f"{len(slowest)} accepted submissions",
     )
-    derived.runtimes = {s.name: r.time_s for s, r in zip(accepted, results, strict=True) if r.accepted}
+    derived.runtimes = slowest
+    derived.repeats = DERIVATION_REPEATS
     return problem.model_copy(update={"derived_time_limit": derived})
+
+
+def _why(result: JudgeResult) -> str:
+    """The first line that says why a judging failed (a compiler's first error, the checker's words)."""
+    text = result.compile_log or (result.tests[-1].checker_message if result.tests else "")
+    line = first_error_line(text)
+    return f" - {line}" if line else ""
+
+
+def first_error_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    chosen = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
+    return chosen[:240]
 
 
 def derive_for_import(jobs: int | None = None) -> Callable[[Problem], Problem]:

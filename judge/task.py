@@ -77,6 +77,9 @@ class JudgeTask(BaseModel):
     id: str
     tests: tuple[TestCase, ...]
     time_limit: float = Field(gt=0, description="CPU seconds per test, multipliers already applied")
+    time_limit_origin: str = Field(
+        "", description="how the limit was obtained, recorded in every result (e.g. 'problem.yaml x 1.5')"
+    )
     memory_limit: int = Field(256 * MiB, gt=0, description="bytes")
     output_limit: int = Field(64 * MiB, gt=0, description="bytes of solution output per test")
     checker: CheckerSpec = CheckerSpec()

@@ -52,6 +52,10 @@ class TestResult(BaseModel):
     wall_s: float = Field(description="wall-clock seconds of the solution's run")
     memory_bytes: int = Field(description="peak memory of the solution's process tree")
     checker_message: str = Field("", description="what the checker, interactor or sandbox said")
+    runs: int = Field(
+        1,
+        description="times the test ran: a run just over the limit is run again, the fastest counts",
+    )
 
 
 class JudgeResult(BaseModel):
@@ -64,6 +68,8 @@ class JudgeResult(BaseModel):
     language: str = Field(description="language id the submission was judged as")
     tests: list[TestResult]
     compile_log: str = Field("", description="compiler output (warnings, or the errors for CE)")
+    time_limit_s: float | None = Field(None, description="the CPU time limit per test it was judged against")
+    time_limit_origin: str = Field("", description="where that limit came from (package, derivation, flag)")
 
     @property
     def accepted(self) -> bool:
