@@ -117,10 +117,14 @@ def run_interactive(
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
-        # Handed off: the sandbox drops our copy of the write end once its runner holds one, so a side
-        # that closes its stdout gives its peer EOF at once (an interactor that prints the whole input
-        # and closes, then waits for the answer), not when the run returns.
-        write_end = HandOff(own_write)
+        # The interactor's output is handed off: the sandbox drops our copy of the write end once its
+        # runner holds one, so an interactor that closes its stdout (it printed the whole input and now
+        # waits for the answer) gives the solution EOF at once. The solution's output is not: we keep a
+        # copy until its run ends, so the interactor sees EOF only when the solution is gone, and a
+        # solution that closes its stdout and then crashes or hangs gets its own verdict, not the
+        # interactor's WRONG_ANSWER on a premature EOF (as BAPCtools: "delay submission EOF until the
+        # submission dies").
+        write_end: int | HandOff = HandOff(own_write) if name == "interactor" else own_write
         try:
             side.result = sandbox.run(stdin=own_read, stdout=write_end, **call)  # type: ignore[arg-type]
             # When run() returns, not start + wall_time: the two sandboxes take different times to set
@@ -131,7 +135,10 @@ def run_interactive(
             side.ended = time.monotonic()
         finally:
             # Our peer sees EOF once we are gone, and never blocks writing to us.
-            write_end.close()
+            if isinstance(write_end, HandOff):
+                write_end.close()
+            else:
+                os.close(write_end)
             threading.Thread(target=_drain, args=(own_read,), daemon=True).start()
 
     sol_call: dict[str, object] = {
