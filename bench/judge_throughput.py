@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from judge.config import JudgeConfig  # noqa: E402
 from judge.judge import Judge  # noqa: E402
-from judge.settings import JudgeSettings  # noqa: E402
 from judge.task import JudgeTask, TestCase  # noqa: E402
 from judge.verdict import Verdict  # noqa: E402
 
@@ -161,7 +161,7 @@ def main() -> int:
         sources["cpp"].write_text(AB_CPP)
         sources["py"].write_text(AB_PY)
         sources["fixed"].write_text(FIXED_WORK)
-        judge = Judge(JudgeSettings(compile_cache=work / "cache"))
+        judge = Judge(JudgeConfig(compile_cache=work / "cache"))
         task_big, task_small = cpelo_task("ab100", pairs_big), cpelo_task("ab2", pairs_small)
         task_fixed = cpelo_task("fixed", fixed, time_limit=5.0)
         dmoj = None

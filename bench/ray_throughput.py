@@ -41,7 +41,7 @@ def workload(variants: int, nonce: str) -> list[Submission]:
         contest = load_contest(name)
         for problem in contest.problems:
             if problem.root is None or problem.interactor is not None:
-                continue  # interactive runs are timing races on a loaded host (see tests/ray)
+                continue  # interactive runs are timing races on a loaded host (see tests/judge/executors)
             task = to_judge_task(problem)
             for label in ("accepted", "wrong_answer"):
                 folder = problem.root / "solutions" / label
@@ -92,7 +92,7 @@ def main() -> None:
 
     import ray
 
-    from judge.executors.ray_executor import RayExecutor
+    from judge.executors.ray.driver import RayExecutor
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     # A local ray.init() otherwise turns token authentication on and writes ~/.ray/auth_token, which

@@ -23,17 +23,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "service"))  # the live-server and PostgreSQL helpers
 
 import httpx  # noqa: E402
-from service_fixtures import AB_CPP, Server, pg_bin, postgres_server, problem_files, zip_bytes  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from contests.problem_loader import load_judge_task  # noqa: E402
 from judge.batch import Submission, default_jobs, judge_many  # noqa: E402
+from judge.config import JudgeConfig  # noqa: E402
 from judge.service.auth import create_token  # noqa: E402
 from judge.service.db import jobs, make_engine, migrate  # noqa: E402
-from judge.settings import JudgeSettings  # noqa: E402
+from tests.judge.service.fixtures import (  # noqa: E402  (the live-server and PostgreSQL helpers)
+    AB_CPP,
+    Server,
+    pg_bin,
+    postgres_server,
+    problem_files,
+    zip_bytes,
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,11 +54,11 @@ def baseline(workdir: Path, n: int, workers: int, cache: Path) -> float:
         (problem / name).parent.mkdir(parents=True, exist_ok=True)
         (problem / name).write_bytes(data)
     task = load_judge_task(problem)
-    settings = JudgeSettings(compile_cache=cache)
-    judge_many([Submission(task=task, source=AB_CPP, language="cpp17")], settings=settings)  # compile
+    settings = JudgeConfig(compile_cache=cache)
+    judge_many([Submission(task=task, source=AB_CPP, language="cpp17")], config=settings)  # compile
     subs = [Submission(task=task, source=AB_CPP, language="cpp17") for _ in range(n)]
     start = time.monotonic()
-    results = judge_many(subs, jobs=workers, settings=settings)
+    results = judge_many(subs, jobs=workers, config=settings)
     elapsed = time.monotonic() - start
     assert all(r.verdict == "OK" for r in results)
     return n / elapsed

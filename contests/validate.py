@@ -237,7 +237,7 @@ def _check_programs(
                     language,
                     include,
                     cache=judge.cache,
-                    config=judge.config,
+                    config=judge.sandbox_config,
                     work_root=Path(work),
                     what=what,
                 )
@@ -313,7 +313,7 @@ def _check_solutions(
         if on_progress is not None:
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
-    results = judge_many(submissions, jobs=jobs, settings=judge.settings, on_result=progress)
+    results = judge_many(submissions, jobs=jobs, config=judge.config, on_result=progress)
     for solution, result in zip(runnable, results, strict=True):
         verdict = str(result.verdict)
         note = ""
@@ -392,7 +392,7 @@ def _check_safety_margin(
     again = judge_many(
         [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
         jobs=jobs,
-        settings=judge.settings,
+        config=judge.config,
     )
     for solution, result in zip(slow, again, strict=True):
         if str(result.verdict) not in CONSISTENT[ExpectedVerdict.TIME_LIMIT_EXCEEDED]:
@@ -447,7 +447,7 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
             for _ in range(DERIVATION_REPEATS)
             for s in accepted
         ]
-        results = judge_many(submissions, jobs=jobs, settings=judge.settings)
+        results = judge_many(submissions, jobs=jobs, config=judge.config)
     runs = [results[i :: len(accepted)] for i in range(len(accepted))]  # per submission, its repeats
     slowest: dict[str, float] = {}
     for solution, repeats in zip(accepted, runs, strict=True):
@@ -465,7 +465,7 @@ def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int
         max(slowest.values()),
         problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
-        measured_with=f"cpelo judge ({judge.config.backend} sandbox) on {platform.node()}, "
+        measured_with=f"cpelo judge ({judge.sandbox_config.backend} sandbox) on {platform.node()}, "
         f"{len(slowest)} accepted submissions",
     )
     derived.runtimes = slowest

@@ -14,12 +14,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from judge.task import JudgeTask
-from judge.verdict import JudgeResult, Verdict
-from sandbox import SandboxConfig
+from judge.verdict import JudgeResult
 
 
 class Submission(BaseModel):
@@ -39,8 +38,7 @@ def judge_many(
     submissions: Iterable[Submission],
     *,
     jobs: int | None = None,
-    settings: JudgeSettings | None = None,
-    sandbox_config: SandboxConfig | None = None,
+    config: JudgeConfig | None = None,
     on_result: Callable[[int, JudgeResult], None] | None = None,
 ) -> list[JudgeResult]:
     """Judge every submission; results in the order given.
@@ -50,22 +48,14 @@ def judge_many(
     ``on_result(position, result)`` is called as each finishes (from a worker thread).
     """
     items = list(submissions)
-    judge = Judge(settings, sandbox_config=sandbox_config)
+    judge = Judge(config)
 
     def one(position: int) -> JudgeResult:
         item = items[position]
         try:
             result = judge.judge(item.task, item.source, item.language, run_all=item.run_all)
         except JudgeError as exc:
-            result = JudgeResult(
-                verdict=Verdict.JUDGE_ERROR,
-                failed_test=None,
-                time_s=0.0,
-                memory_bytes=0,
-                language=item.language or "",
-                tests=[],
-                compile_log=str(exc),
-            )
+            result = JudgeResult.judge_error(str(exc), item.language)
         if on_result is not None:
             on_result(position, result)
         return result

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers.external import feedback_dir, kattis_message, read_kattis_exit, read_testlib_exit
+from judge.checkers.external import (
+    feedback_dir,
+    kattis_message,
+    read_kattis_exit,
+    read_message,
+    read_testlib_exit,
+)
 from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
 from judge.helper_programs import helper_limits
@@ -173,7 +179,7 @@ def run_interactive(
     sol, inter = sides["solution"], sides["interactor"]
     assert sol.result is not None and inter.result is not None
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
-        outcome = read_testlib_exit(inter.result, _read(inter_stderr))
+        outcome = read_testlib_exit(inter.result, read_message(inter_stderr))
     else:
         outcome = read_kattis_exit(inter.result, kattis_message(feedback, inter_stderr))
     if outcome.verdict is Verdict.JUDGE_ERROR:
@@ -192,10 +198,3 @@ def _ended(side: _Side) -> float:
     it keeps one, else when run() returned."""
     assert side.result is not None
     return side.result.ended_at if side.result.ended_at is not None else side.ended
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_bytes()[:2000].decode("utf-8", "replace").strip()
-    except OSError:
-        return ""

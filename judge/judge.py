@@ -17,15 +17,15 @@ from judge.checkers.external import ExternalChecker, describe_failure, next_pass
 from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
+from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.helper_programs import build_program
 from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
-from judge.settings import JudgeSettings
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
 from judge.time_limits import CONFIRM_RUNS, faster, hard_limit, landed_near_the_limit
-from judge.verdict import JudgeResult, TestResult, Verdict
+from judge.verdict import MESSAGE_LIMIT, JudgeResult, TestResult, Verdict
 from sandbox import RunResult, SandboxConfig, Status
 
 _STATUS_VERDICT = {
@@ -92,16 +92,10 @@ class _Submission:
 class Judge:
     """A judge with its compile cache and sandbox configuration; thread-safe, reusable."""
 
-    def __init__(
-        self,
-        settings: JudgeSettings | None = None,
-        *,
-        cache_dir: Path | None = None,
-        sandbox_config: SandboxConfig | None = None,
-    ) -> None:
-        self.settings = settings or JudgeSettings()
-        self.cache = CompileCache(cache_dir or self.settings.compile_cache)
-        self.config = sandbox_config or self.settings.sandbox_config()
+    def __init__(self, config: JudgeConfig | None = None) -> None:
+        self.config = config or JudgeConfig()
+        self.cache = CompileCache(self.config.compile_cache)
+        self.sandbox_config = self.config.sandbox
 
     def judge(
         self,
@@ -112,28 +106,17 @@ class Judge:
         run_all: bool = False,
     ) -> JudgeResult:
         """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
-        lang = self._language(source, language)
-        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
-        work_root = self.settings.work_dir
+        lang, code = self._source(source, language)
+        work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="cpelo-judge-", dir=work_root) as tmp:
             work = Path(tmp)
             work.chmod(0o755)
             try:
-                program = compile_program(
-                    lang,
-                    {lang.source_filename(code): code.encode()},
-                    cache=self.cache,
-                    config=self.config,
-                    main_code=code,
-                    work_root=work,
-                )
+                program = self._compile(lang, code, work)
             except SandboxFailure as exc:
-                return JudgeResult(
-                    verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
-                    language=lang.id, tests=[], compile_log=str(exc),
-                )  # fmt: skip
+                return JudgeResult.judge_error(str(exc), lang.id)
             if not program.ok:
                 return JudgeResult(
                     verdict=Verdict.COMPILATION_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
@@ -153,15 +136,23 @@ class Judge:
 
     def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
         """Compile a submission (or fetch it from the cache) without running it."""
-        lang = self._language(source, language)
-        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        return self._compile(*self._source(source, language), None)
+
+    def _compile(self, lang: Language, code: str, work_root: Path | None) -> Program:
         return compile_program(
             lang,
             {lang.source_filename(code): code.encode()},
             cache=self.cache,
-            config=self.config,
+            config=self.sandbox_config,
             main_code=code,
+            work_root=work_root,
         )
+
+    def _source(self, source: str | Path, language: str | Language | None) -> tuple[Language, str]:
+        """The language and the program text of a submission given as text or as a file."""
+        lang = self._language(source, language)
+        code = source.read_text(encoding="utf-8", errors="replace") if isinstance(source, Path) else source
+        return lang, code
 
     def _language(self, source: str | Path, language: str | Language | None) -> Language:
         if isinstance(language, Language):
@@ -179,23 +170,23 @@ class Judge:
         (work / "out").mkdir()
         _open_permissions(work / "out", writable=True)
         checker = prepare_checker(
-            task.checker, time_limit=task.time_limit, cache=self.cache, config=self.config, work=work
+            task.checker, time_limit=task.time_limit, cache=self.cache, config=self.sandbox_config, work=work
         )
         interactor = None
         if task.interactor is not None:
             spec = task.interactor
             inter_prog = build_program(
-                spec.source, spec.language, spec.include_dirs, cache=self.cache, config=self.config,
+                spec.source, spec.language, spec.include_dirs, cache=self.cache, config=self.sandbox_config,
                 work_root=work, what="interactor",
             )  # fmt: skip
             interactor = Interactor(
                 spec,
                 inter_prog,
                 inter_prog.install(work / "interactor-program"),
-                self.config,
+                self.sandbox_config,
                 task.time_limit,
             )
-        return _Submission(task, lang, home, work, scratch, checker, interactor, self.config)
+        return _Submission(task, lang, home, work, scratch, checker, interactor, self.sandbox_config)
 
     def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
         """One test; a multi-pass task runs the solution again on each nextpass.in its validator writes
@@ -329,7 +320,7 @@ def _test_result(
         time_s=round(result.cpu_time, 4),
         wall_s=round(result.wall_time, 4),
         memory_bytes=result.peak_memory,
-        checker_message=message[:2000],
+        checker_message=message[:MESSAGE_LIMIT],
         runs=runs,
     )
 
@@ -340,8 +331,7 @@ def judge(
     language: str | Language | None = None,
     *,
     run_all: bool = False,
-    settings: JudgeSettings | None = None,
-    sandbox_config: SandboxConfig | None = None,
+    config: JudgeConfig | None = None,
 ) -> JudgeResult:
-    """Judge one submission (see ``Judge.judge``); builds a ``Judge`` from the settings each call."""
-    return Judge(settings, sandbox_config=sandbox_config).judge(task, source, language, run_all=run_all)
+    """Judge one submission (see ``Judge.judge``) with a ``Judge`` built for this call."""
+    return Judge(config).judge(task, source, language, run_all=run_all)

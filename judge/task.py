@@ -6,12 +6,14 @@ This is the judge's own view of a problem; `contests/` maps its richer Problem m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MiB = 1024 * 1024
+from sandbox import MiB
 
 
 class CheckerKind(StrEnum):
@@ -23,6 +25,11 @@ class CheckerKind(StrEnum):
     KATTIS_DEFAULT = "kattis-default"  # problemtools' default output validator; flags are its arguments
     TESTLIB = "testlib"  # `checker input output answer`: exit 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points
     KATTIS = "kattis"  # `validator input answer feedback_dir [flags] < output`: exit 42 OK, 43 WA
+
+    @property
+    def is_program(self) -> bool:
+        """A problem-supplied program (compiled and run in the sandbox), not a built-in comparison."""
+        return self in (CheckerKind.TESTLIB, CheckerKind.KATTIS)
 
 
 class CheckerSpec(BaseModel):
@@ -90,3 +97,49 @@ class JudgeTask(BaseModel):
         description="multi-pass (Kattis): at most this many runs per test, each next input written by "
         "the output validator (or interactor) as nextpass.in in its feedback dir; 1: single pass",
     )
+
+    def map_paths(self, move: Callable[[Path, str], Path]) -> JudgeTask:
+        """The task with every path it names replaced by ``move(path, what)``, ``what`` naming the
+        field for error messages ("test 3 input", "checker include dir", ...)."""
+        tests = tuple(
+            t.model_copy(update={"input": move(t.input, f"test {t.index} input"),
+                                 "answer": move(t.answer, f"test {t.index} answer")})
+            for t in self.tests
+        )  # fmt: skip
+        checker = self.checker.model_copy(
+            update={
+                "source": None if self.checker.source is None else move(self.checker.source, "checker"),
+                "include_dirs": tuple(move(d, "checker include dir") for d in self.checker.include_dirs),
+            }
+        )
+        interactor = self.interactor
+        if interactor is not None:
+            interactor = interactor.model_copy(
+                update={
+                    "source": move(interactor.source, "interactor"),
+                    "include_dirs": tuple(move(d, "interactor include dir") for d in interactor.include_dirs),
+                }
+            )
+        return self.model_copy(update={"tests": tests, "checker": checker, "interactor": interactor})
+
+    @property
+    def helper_programs(self) -> tuple[HelperProgram, ...]:
+        """The problem's own programs judging needs compiled: its checker (when it is a program with a
+        source) and its interactor."""
+        helpers = []
+        checker = self.checker
+        if checker.kind.is_program and checker.source is not None:
+            helpers.append(HelperProgram("checker", checker.source, checker.language, checker.include_dirs))
+        if self.interactor is not None:
+            spec = self.interactor
+            helpers.append(HelperProgram("interactor", spec.source, spec.language, spec.include_dirs))
+        return tuple(helpers)
+
+
+class HelperProgram(NamedTuple):
+    """A checker or interactor to compile: where its source is and where its headers are looked up."""
+
+    what: Literal["checker", "interactor"]
+    source: Path
+    language: str | None
+    include_dirs: tuple[Path, ...]

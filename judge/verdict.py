@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MESSAGE_LIMIT = 2000  # characters of a checker's, interactor's or sandbox's message kept per test
+
 
 class Verdict(StrEnum):
     OK = "OK"
@@ -80,6 +82,15 @@ class JudgeResult(BaseModel):
         if self.failed_test is None:
             return str(self.verdict)
         return f"{self.verdict} on test {self.failed_test}"
+
+    @classmethod
+    def judge_error(cls, message: str, language: str | None = None) -> JudgeResult:
+        """A submission the judge could not take (a broken checker, a lost worker): JUDGE_ERROR, no
+        test run, the reason in ``compile_log``."""
+        return cls(
+            verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0,
+            language=language or "", tests=[], compile_log=message,
+        )  # fmt: skip
 
     @classmethod
     def from_tests(cls, tests: list[TestResult], *, language: str, compile_log: str = "") -> JudgeResult:

@@ -9,7 +9,7 @@ from judge.checkers.external import ExternalChecker
 from judge.compile_cache import CompileCache
 from judge.errors import CheckerSetupError
 from judge.helper_programs import build_program
-from judge.task import CheckerKind, CheckerSpec
+from judge.task import CheckerSpec
 from sandbox import SandboxConfig
 
 Checker = BuiltinChecker | ExternalChecker
@@ -24,7 +24,7 @@ def prepare_checker(
     work: Path,
 ) -> Checker:
     """The checker for a task: built-in, or compiled (through the cache) and installed under ``work``."""
-    if spec.kind not in (CheckerKind.TESTLIB, CheckerKind.KATTIS):
+    if not spec.kind.is_program:
         return BuiltinChecker(spec)
     if spec.source is None:
         raise CheckerSetupError(f"checker kind {spec.kind} needs a source file (CheckerSpec.source is empty)")

@@ -19,10 +19,9 @@ from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
 from judge.helper_programs import helper_limits
 from judge.task import CheckerKind, CheckerSpec, TestCase
-from judge.verdict import Verdict
+from judge.verdict import MESSAGE_LIMIT, Verdict
 from sandbox import MiB, RunResult, SandboxConfig, Status
 
-MESSAGE_LIMIT = 2000  # characters of checker message kept per test
 KATTIS_ACCEPT, KATTIS_WRONG = 42, 43
 
 
@@ -38,7 +37,8 @@ def describe_failure(result: RunResult) -> str:
     return f"{result.status} ({result.killed_by or result.message})"
 
 
-def _tail(path: Path) -> str:
+def read_message(path: Path) -> str:
+    """The start of what a helper wrote to ``path`` (kept per test), or "" when there is nothing."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -84,7 +84,7 @@ class ExternalChecker:
                 readonly_paths=mounts,
                 config=self.config,
             )
-            return read_testlib_exit(result, _tail(stderr) or _tail(stdout))
+            return read_testlib_exit(result, read_message(stderr) or read_message(stdout))
         feedback = feedback_dir(work)
         if feedback.exists() and not keep_feedback:
             shutil.rmtree(feedback)
@@ -115,9 +115,9 @@ def next_pass_input(work: Path) -> Path:
 
 
 def kattis_message(feedback: Path, stderr: Path) -> str:
-    parts = [_tail(feedback / name) for name in ("judgemessage.txt", "teammessage.txt")]
+    parts = [read_message(feedback / name) for name in ("judgemessage.txt", "teammessage.txt")]
     message = "\n".join(p for p in parts if p)
-    return message or _tail(stderr)
+    return message or read_message(stderr)
 
 
 def read_testlib_exit(result: RunResult, message: str) -> CheckOutcome:

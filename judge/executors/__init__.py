@@ -1,30 +1,18 @@
 """Executors: where judging units run -- ``local`` (this machine, the default) or ``ray`` (a cluster).
 
-``contests.simulate`` and the judge service's workers both dispatch through ``make_executor``.
+Simulations and the judge service's workers both dispatch through ``make_executor``.
 """
 
 from __future__ import annotations
 
-from judge.executors.executor import (
-    EXECUTOR_NAMES,
-    Executor,
-    ExecutorError,
-    ExecutorName,
-    OnResult,
-    judge_error,
-)
-from judge.settings import JudgeSettings
-from sandbox import SandboxConfig
+from pathlib import Path
 
-__all__ = [
-    "EXECUTOR_NAMES",
-    "Executor",
-    "ExecutorError",
-    "ExecutorName",
-    "OnResult",
-    "judge_error",
-    "make_executor",
-]
+from judge.config import JudgeConfig
+from judge.executors.executor import EXECUTOR_NAMES, Executor, ExecutorError, ExecutorName, OnResult
+from judge.executors.local import LocalExecutor
+from judge.executors.ray.driver import RayExecutor  # imports the ray package only when built
+
+__all__ = ["EXECUTOR_NAMES", "Executor", "ExecutorError", "ExecutorName", "OnResult", "make_executor"]
 
 
 def make_executor(
@@ -32,18 +20,15 @@ def make_executor(
     *,
     ray_address: str | None = None,
     jobs: int | None = None,
-    settings: JudgeSettings | None = None,
-    sandbox_config: SandboxConfig | None = None,
+    config: JudgeConfig | None = None,
+    node_compile_cache: Path | None = None,
 ) -> Executor:
-    """The executor called ``name``; ``jobs`` sizes the local one, ``ray_address`` picks the cluster."""
+    """The executor called ``name``; ``jobs`` sizes the local one, ``ray_address`` picks the cluster and
+    ``node_compile_cache`` its nodes' compile cache (a shared filesystem; None: each node's default)."""
     if name == "local":
         if ray_address is not None:
             raise ExecutorError(f"--ray-address {ray_address}: only meaningful with --executor ray")
-        from judge.executors.local import LocalExecutor
-
-        return LocalExecutor(jobs=jobs, settings=settings, sandbox_config=sandbox_config)
+        return LocalExecutor(jobs=jobs, config=config)
     if name == "ray":
-        from judge.executors.ray_executor import RayExecutor
-
-        return RayExecutor(ray_address, settings=settings, sandbox_config=sandbox_config)
+        return RayExecutor(ray_address, config=config, node_compile_cache=node_compile_cache)
     raise ExecutorError(f"executor {name!r}: unknown (choose from {', '.join(EXECUTOR_NAMES)})")

@@ -52,18 +52,13 @@ def export_entry(cache: CompileCache, key: str) -> CompiledEntry | None:
     dirs: list[str] = []
     for root, dirnames, filenames in os.walk(hit.files):
         base = Path(root)
-        for name in sorted(dirnames):
+        for name, is_dir in [(d, True) for d in sorted(dirnames)] + [(f, False) for f in sorted(filenames)]:
             path = base / name
             rel = str(path.relative_to(hit.files))
-            if path.is_symlink():
+            if path.is_symlink():  # a link to a directory is listed among dirnames, and not walked
                 links.append((rel, os.readlink(path)))
-            else:
+            elif is_dir:
                 dirs.append(rel)
-        for name in sorted(filenames):
-            path = base / name
-            rel = str(path.relative_to(hit.files))
-            if path.is_symlink():
-                links.append((rel, os.readlink(path)))
             else:
                 files.append((rel, path.stat().st_mode & 0o777, path.read_bytes()))
     return CompiledEntry(key, hit.ok, hit.log, tuple(files), tuple(links), tuple(dirs))

@@ -14,7 +14,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +37,12 @@ class ProblemBundle:
 
 def absolute_task(task: JudgeTask) -> JudgeTask:
     """The task with every path made absolute (resolved here, where the files are)."""
-    return _map_paths(task, lambda p: p.resolve())
+    return task.map_paths(lambda p, _what: p.resolve())
 
 
 def relocated_task(task: JudgeTask, base: Path) -> JudgeTask:
     """An absolute task's paths re-rooted under ``base`` (where ``unpack`` put its bundle)."""
-    return _map_paths(task, lambda p: base / str(p).lstrip("/"))
+    return task.map_paths(lambda p, _what: base / str(p).lstrip("/"))
 
 
 def task_files(task: JudgeTask) -> list[Path]:
@@ -51,10 +50,11 @@ def task_files(task: JudgeTask) -> list[Path]:
     files: list[Path] = []
     for test in task.tests:
         files += [test.input, test.answer]
-    helpers = [task.checker.source, task.interactor.source if task.interactor else None]
-    include_dirs = [*task.checker.include_dirs, *(task.interactor.include_dirs if task.interactor else ())]
-    for source in helpers:
-        if source is None or not source.exists():
+    helpers = task.helper_programs
+    include_dirs = [d for helper in helpers for d in helper.include_dirs]
+    for helper in helpers:
+        source = helper.source
+        if not source.exists():
             continue  # the judge reports a missing helper source itself, by its name
         own = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source]
         files += own
@@ -115,22 +115,3 @@ def _read(path: Path) -> bytes:
     with contextlib.suppress(OSError):
         return path.read_bytes()
     return b""
-
-
-def _map_paths(task: JudgeTask, move: Callable[[Path], Path]) -> JudgeTask:
-    tests = tuple(t.model_copy(update={"input": move(t.input), "answer": move(t.answer)}) for t in task.tests)
-    checker = task.checker.model_copy(
-        update={
-            "source": move(task.checker.source) if task.checker.source is not None else None,
-            "include_dirs": tuple(move(d) for d in task.checker.include_dirs),
-        }
-    )
-    interactor = task.interactor
-    if interactor is not None:
-        interactor = interactor.model_copy(
-            update={
-                "source": move(interactor.source),
-                "include_dirs": tuple(move(d) for d in interactor.include_dirs),
-            }
-        )
-    return task.model_copy(update={"tests": tests, "checker": checker, "interactor": interactor})

@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 from judge.batch import Submission
 from judge.errors import JudgeError
 from judge.task import JudgeTask
-from judge.verdict import JudgeResult, Verdict
+from judge.verdict import JudgeResult
 
 ExecutorName = Literal["local", "ray"]
 EXECUTOR_NAMES: tuple[ExecutorName, ...] = ("local", "ray")
@@ -61,11 +61,3 @@ class Executor(Protocol):
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
-
-
-def judge_error(message: str, language: str | None) -> JudgeResult:
-    """The result of a unit the judge could not take: JUDGE_ERROR, the reason in ``compile_log``."""
-    return JudgeResult(
-        verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0, language=language or "",
-        tests=[], compile_log=message,
-    )  # fmt: skip

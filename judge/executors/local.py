@@ -10,13 +10,12 @@ from pathlib import Path
 from types import TracebackType
 
 from judge.batch import Submission, default_jobs, judge_many
+from judge.config import JudgeConfig
 from judge.errors import JudgeError
-from judge.executors.executor import OnResult, judge_error
+from judge.executors.executor import OnResult
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from judge.task import JudgeTask
 from judge.verdict import JudgeResult
-from sandbox import SandboxConfig
 
 
 class LocalExecutor:
@@ -26,12 +25,10 @@ class LocalExecutor:
         self,
         *,
         jobs: int | None = None,
-        settings: JudgeSettings | None = None,
-        sandbox_config: SandboxConfig | None = None,
+        config: JudgeConfig | None = None,
     ) -> None:
         self.jobs = max(1, jobs or default_jobs())
-        self.settings = settings
-        self.sandbox_config = sandbox_config
+        self.config = config or JudgeConfig()
         self._judge: Judge | None = None
 
     def judge_many(
@@ -40,8 +37,7 @@ class LocalExecutor:
         return judge_many(
             submissions,
             jobs=self.jobs,
-            settings=self.settings,
-            sandbox_config=self.sandbox_config,
+            config=self.config,
             on_result=on_result,
         )
 
@@ -50,10 +46,10 @@ class LocalExecutor:
     ) -> JudgeResult:
         try:
             if self._judge is None:
-                self._judge = Judge(self.settings, sandbox_config=self.sandbox_config)
+                self._judge = Judge(self.config)
             return self._judge.judge(task, source, language, run_all=run_all)
         except JudgeError as exc:
-            return judge_error(str(exc), language)
+            return JudgeResult.judge_error(str(exc), language)
 
     def close(self) -> None:
         self._judge = None

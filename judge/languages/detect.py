@@ -8,12 +8,11 @@ from pathlib import Path
 
 from judge.errors import NoCodeBlock, UnknownLanguage
 from judge.languages.base import Language
+from judge.languages.registry import LANGUAGES
 
 
 def language_for_file(path: Path) -> Language:
     """The language of a source file, from its extension."""
-    from judge.languages.registry import LANGUAGES
-
     suffix = path.suffix.lower()
     for language in LANGUAGES:
         if suffix in language.extensions:
@@ -23,8 +22,6 @@ def language_for_file(path: Path) -> Language:
 
 def language_for_fence(tag: str) -> Language | None:
     """The language of a code fence's info string (```cpp, ```c++, ```python ...), or None."""
-    from judge.languages.registry import LANGUAGES
-
     words = tag.strip().lower().split()
     if not words:
         return None

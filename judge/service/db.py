@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -134,8 +138,6 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def _alembic_config(engine: Engine) -> Any:
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -144,8 +146,6 @@ def _alembic_config(engine: Engine) -> Any:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (run by `cpelo serve` at start)."""
-    from alembic import command
-
     cfg = _alembic_config(engine)
     try:
         with engine.begin() as connection:
@@ -157,9 +157,6 @@ def migrate(engine: Engine) -> None:
 
 def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
     """(the database's revision, the newest this version knows)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
     head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
     try:
         with engine.connect() as connection:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from judge.service.db import is_postgres, jobs
-from judge.verdict import JudgeResult, Verdict
+from judge.verdict import JudgeResult
 
 QUEUED, RUNNING, DONE = "queued", "running", "done"
 
@@ -129,10 +129,7 @@ class JobQueue:
 
     def _give_up_lost(self, conn: Connection, now: float) -> None:
         """A job that lost its worker ``max_attempts`` times (it may be what kills them) is ended."""
-        lost = JudgeResult(
-            verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0, language="",
-            tests=[], compile_log=f"the job lost its worker {self.max_attempts} times; given up",
-        )  # fmt: skip
+        lost = JudgeResult.judge_error(f"the job lost its worker {self.max_attempts} times; given up")
         conn.execute(
             update(jobs)
             .where(

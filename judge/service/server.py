@@ -11,17 +11,17 @@ from multiprocessing.process import BaseProcess
 import uvicorn
 
 from judge.service.app import create_app
+from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, migrate
-from judge.service.problems import PackageLoader
-from judge.service.settings import ServiceSettings
+from judge.service.packages import PackageLoader
 from judge.service.worker import run_worker
 
 
 class WorkerPool:
     """Local worker processes (spawned: no state shared with the API process), kept at ``size``."""
 
-    def __init__(self, settings: ServiceSettings, size: int) -> None:
-        self.settings = settings
+    def __init__(self, config: ServiceConfig, size: int) -> None:
+        self.config = config
         self.size = size
         self._context = multiprocessing.get_context("spawn")
         self._procs: list[BaseProcess] = []
@@ -33,7 +33,7 @@ class WorkerPool:
         self._watch.start()
 
     def _spawn(self) -> BaseProcess:
-        proc = self._context.Process(target=run_worker, args=(self.settings, os.getpid()), daemon=False)
+        proc = self._context.Process(target=run_worker, args=(self.config, os.getpid()), daemon=False)
         proc.start()
         return proc
 
@@ -58,7 +58,7 @@ class WorkerPool:
 
 
 def serve(
-    settings: ServiceSettings,
+    config: ServiceConfig,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -66,10 +66,10 @@ def serve(
     loader: PackageLoader | None = None,
 ) -> None:
     """Migrate the database, start the workers, serve the API until interrupted, stop the workers."""
-    engine = make_engine(settings.db)
+    engine = make_engine(config.db)
     migrate(engine)
-    app = create_app(settings, engine=engine, loader=loader, migrate_db=False)
-    pool = WorkerPool(settings, workers)
+    app = create_app(config, engine=engine, loader=loader, migrate_db=False)
+    pool = WorkerPool(config, workers)
     pool.start()
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found: make that
     # one harmless, so the workers are stopped below rather than orphaned.

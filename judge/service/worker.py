@@ -22,11 +22,11 @@ from sqlalchemy.exc import OperationalError
 from judge.errors import JudgeError
 from judge.executors import Executor, make_executor
 from judge.judge import Judge
+from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, require_schema
 from judge.service.problems import ProblemStore
 from judge.service.queue import Claim, JobQueue
-from judge.service.settings import ServiceSettings
-from judge.verdict import JudgeResult, Verdict
+from judge.verdict import JudgeResult
 
 log = logging.getLogger("cpelo.service.worker")
 
@@ -36,47 +36,40 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def _judge_error(message: str, language: str) -> JudgeResult:
-    return JudgeResult(
-        verdict=Verdict.JUDGE_ERROR, failed_test=None, time_s=0.0, memory_bytes=0, language=language,
-        tests=[], compile_log=message,
-    )  # fmt: skip
-
-
 class Worker:
     def __init__(
         self,
-        settings: ServiceSettings,
+        config: ServiceConfig,
         engine: Engine,
         judge: Judge | None = None,
         executor: Executor | None = None,
     ) -> None:
-        self.settings = settings
+        self.config = config
         self.executor = executor  # None: judge here, in this process (see judge.executors for Ray)
-        self.queue = JobQueue(engine, max_attempts=settings.max_attempts)
-        self.store = ProblemStore(engine, settings)
-        self.judge = judge or Judge()
+        self.queue = JobQueue(engine, max_attempts=config.max_attempts)
+        self.store = ProblemStore(engine, config)
+        self.judge = judge or Judge(config.judge)
         self.name = worker_name()
 
     def run(self, stop: threading.Event, *, parent_pid: int | None = None) -> int:
         """Judge jobs until ``stop`` is set (or the parent process is gone); returns the jobs judged."""
         judged = 0
-        pause = self.settings.poll_s
+        pause = self.config.poll_s
         while not stop.is_set():
             if parent_pid is not None and os.getppid() != parent_pid:
                 log.warning("worker %s: parent %d is gone, exiting", self.name, parent_pid)
                 break
             try:
-                claim = self.queue.claim(self.name, self.settings.lease_s)
+                claim = self.queue.claim(self.name, self.config.lease_s)
             except OperationalError as exc:  # database restarting or locked for long: keep trying
                 log.warning("worker %s: cannot claim (%s)", self.name, exc.orig)
-                stop.wait(self.settings.idle_poll_s)
+                stop.wait(self.config.idle_poll_s)
                 continue
             if claim is None:
                 stop.wait(pause)
-                pause = min(self.settings.idle_poll_s, pause * 1.5)
+                pause = min(self.config.idle_poll_s, pause * 1.5)
                 continue
-            pause = self.settings.poll_s
+            pause = self.config.poll_s
             self.process(claim)
             judged += 1
         return judged
@@ -111,23 +104,23 @@ class Worker:
                 return self.executor.judge(task, claim.source, claim.language, run_all=claim.run_all)
             return self.judge.judge(task, claim.source, claim.language, run_all=claim.run_all)
         except JudgeError as exc:
-            return _judge_error(str(exc), claim.language)
+            return JudgeResult.judge_error(str(exc), claim.language)
         except Exception as exc:  # a bug must not take the worker down with every job it would judge
             log.error("worker %s: job %s: %s", self.name, claim.id, traceback.format_exc())
-            return _judge_error(f"internal error: {type(exc).__name__}: {exc}", claim.language)
+            return JudgeResult.judge_error(f"internal error: {type(exc).__name__}: {exc}", claim.language)
 
     def _heartbeat(self, claim: Claim, done: threading.Event) -> None:
-        interval = self.settings.lease_s / 3
+        interval = self.config.lease_s / 3
         while not done.wait(interval):
             try:
-                if not self.queue.renew(claim.id, claim.lease_id, self.settings.lease_s):
+                if not self.queue.renew(claim.id, claim.lease_id, self.config.lease_s):
                     log.warning("worker %s: lease of job %s lost", self.name, claim.id)
                     return
             except OperationalError as exc:
                 log.warning("worker %s: cannot renew job %s (%s)", self.name, claim.id, exc.orig)
 
 
-def run_worker(settings: ServiceSettings, parent_pid: int | None = None) -> int:
+def run_worker(config: ServiceConfig, parent_pid: int | None = None) -> int:
     """A worker process's main: judge until SIGTERM/SIGINT (finishing the job in hand)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -138,14 +131,14 @@ def run_worker(settings: ServiceSettings, parent_pid: int | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    engine = make_engine(settings.db)
+    engine = make_engine(config.db)
     require_schema(engine)
     executor = (
         None
-        if settings.executor == "local"
-        else make_executor(settings.executor, ray_address=settings.ray_address)
+        if config.executor == "local"
+        else make_executor(config.executor, ray_address=config.ray_address, config=config.judge)
     )
-    worker = Worker(settings, engine, executor=executor)
+    worker = Worker(config, engine, executor=executor)
     log.info("worker %s: started on %s", worker.name, engine.dialect.name)
     try:
         return worker.run(stop, parent_pid=parent_pid)

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contest_fixtures import cf_payloads
 
 from contests.errors import FetchError
 from contests.fetch import CodeforcesApi, fetch_contest
 from contests.formats import cfapi
+from tests.contests.fixtures import cf_payloads
 
 
 class FakeApi:
@@ -168,10 +168,9 @@ def test_fetch_command_then_import_a_real_contest(
 ) -> None:
     import sys
 
-    from contest_fixtures import openr1_record, write
-
     from contests.app.cli import cli
     from contests.app.cli.errors import run_main
+    from tests.contests.fixtures import openr1_record, write
 
     _, url = fake_api
 

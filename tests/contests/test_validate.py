@@ -6,18 +6,19 @@ import os
 from pathlib import Path
 
 import pytest
-from contest_fixtures import kattis_package, native_problem, shared_dir, write
 
 from contests.formats import native
 from contests.importer import import_contests, write_contests
 from contests.problem_loader import load_judge_task
 from contests.validate import validate
+from tests.contests.fixtures import kattis_package, native_problem, shared_dir, write
 
 
 def _checks(report: object) -> dict[str, tuple[str, bool | None]]:
     return {f"{c.expected}/{c.solution}": (c.verdict, c.consistent) for c in report.solutions}  # type: ignore[attr-defined]
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_native_problem_validates(tmp_path: Path) -> None:
     report = validate(native_problem(tmp_path / "p"), jobs=1)
     assert report.ok, report.render()
@@ -27,6 +28,7 @@ def test_native_problem_validates(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_mislabelled_solutions_are_reported(tmp_path: Path) -> None:
     root = native_problem(tmp_path / "p")
     write(root / "solutions/accepted/off.py", "a, b = map(int, input().split())\nprint(a + b + (a > 1))\n")
@@ -39,6 +41,7 @@ def test_mislabelled_solutions_are_reported(tmp_path: Path) -> None:
     assert "FAIL" in report.render() and "PROBLEMS FOUND" in report.render()
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_custom_checker_and_one_that_does_not_compile(tmp_path: Path) -> None:
     yaml_text = "name: Any\ntime_limit: 1\nchecker: {type: testlib, source: check.py}\n"
     root = native_problem(tmp_path / "p", yaml_text=yaml_text)
@@ -57,6 +60,7 @@ def test_custom_checker_and_one_that_does_not_compile(tmp_path: Path) -> None:
     assert any("checker" in f.message and "does not compile" in f.message for f in report.findings)
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_kattis_time_limit_is_derived_once_and_stored_with_the_import(tmp_path: Path) -> None:
     pkg = kattis_package(
         tmp_path / "echo", problem_yaml="name: Echo\nlimits:\n  time_multiplier: 3\n", timelimit=None
@@ -78,6 +82,7 @@ def test_kattis_time_limit_is_derived_once_and_stored_with_the_import(tmp_path: 
     assert load_judge_task(out / "problems/A").time_limit == 1.0
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_load_judge_task_derives_a_missing_limit_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,6 +109,8 @@ SHARED = [
 ]
 
 
+# Not marked root although it judges natively: it skips without the shared data or CPELO_SLOW_TESTS,
+# and a skip of a test of a suite CI requires is a failure there (tests/suites.py).
 @pytest.mark.parametrize(("collection", "name"), SHARED)
 def test_shared_problems_validate(collection: str, name: str, request: pytest.FixtureRequest) -> None:
     """Every labelled jury submission that has a runtime here gets a verdict consistent with its label."""
@@ -117,6 +124,7 @@ def test_shared_problems_validate(collection: str, name: str, request: pytest.Fi
     assert any(c.expected == "accepted" for c in judged)
 
 
+@pytest.mark.root  # judges in the native sandbox
 def test_kattis_too_slow_submissions_are_also_judged_with_the_safety_margin(tmp_path: Path) -> None:
     yaml_text = "name: Echo\nlimits:\n  time_safety_margin: 5\n"
     pkg = kattis_package(tmp_path / "echo", problem_yaml=yaml_text, timelimit="0.5")

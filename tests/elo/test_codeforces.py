@@ -6,7 +6,6 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import CfRound
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from elo.codeforces import (
     win_probability,
 )
 from elo.errors import StandingsError
+from tests.elo.conftest import CfRound
 
 
 def _arrays(rows: list[list[object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from judge.config import JudgeConfig
 from judge.judge import Judge
-from judge.settings import JudgeSettings
 from judge.task import CheckerSpec, InteractorSpec, JudgeTask, TestCase
 from sandbox import SandboxConfig, SandboxError, SandboxUnavailable
 
@@ -40,7 +40,7 @@ def judge_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pat
 
 @pytest.fixture(scope="session")
 def judge(judge_cache: Path) -> Judge:
-    return Judge(JudgeSettings(compile_cache=judge_cache), sandbox_config=sandbox_config())
+    return Judge(JudgeConfig(compile_cache=judge_cache, sandbox=sandbox_config()))
 
 
 MakeTask = Callable[..., JudgeTask]

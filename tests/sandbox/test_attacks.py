@@ -12,6 +12,8 @@ import pytest
 from sandbox import SandboxConfig
 from sandbox.attacks import ATTACKS, Attack, run_suite
 
+pytestmark = pytest.mark.root
+
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
 def test_attack_contained(attack: Attack) -> None:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from sandbox import HandOff, Limits, MiB, SandboxConfig, SandboxConfigError, SandboxUnavailable, Status, run
 
+pytestmark = pytest.mark.root
+
 PY = "/usr/bin/python3"
 
 

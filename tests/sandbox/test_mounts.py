@@ -10,6 +10,8 @@ import pytest
 
 from sandbox import Limits, SandboxConfig, Status, run
 
+pytestmark = pytest.mark.root
+
 PY = "/usr/bin/python3"
 WRITE = (
     "import errno, sys\n"

@@ -66,6 +66,7 @@ def run(
     time_scale: float,
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
+    from contests.app.cli.env_config import judge_config
     from contests.problem_loader import load_judge_task
     from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
@@ -78,9 +79,9 @@ def run(
     if len(subs) == 1:
         from judge.judge import Judge
 
-        results = [Judge().judge(task, sources[0], language, run_all=run_all)]
+        results = [Judge(judge_config()).judge(task, sources[0], language, run_all=run_all)]
     else:
-        results = judge_many(subs, jobs=jobs)
+        results = judge_many(subs, jobs=jobs, config=judge_config())
         bad = [
             (s, r)
             for s, r in zip(sources, results, strict=True)

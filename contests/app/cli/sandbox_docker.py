@@ -48,7 +48,7 @@ def sweep_cmd() -> None:
 
 def _set_backend(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     # Through the settings' environment variable, so worker processes and executors the command starts
-    # build the same sandbox configuration (JudgeSettings reads CPELO_SANDBOX_BACKEND).
+    # build the same sandbox configuration (contests.app.cli.env_config reads CPELO_SANDBOX_BACKEND).
     if value is not None:
         os.environ["CPELO_SANDBOX_BACKEND"] = value
 

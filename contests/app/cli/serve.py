@@ -1,48 +1,19 @@
 """`cpelo serve` (the judge service: API + local workers), `cpelo serve token create`, `cpelo worker`.
 
 The service lives in ``judge.service``, which must not import ``contests``; reading an uploaded
-package (a native problem dir or a Kattis package) is done by ``load_package`` here, handed to the
-app as its loader, so the layering (contests -> judge) holds.
+package (a native problem dir or a Kattis package) is ``contests.package_upload``'s job, handed to
+the app as its loader, so the layering (contests -> judge) holds.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from contests.app.cli.env_config import service_config
 from contests.app.cli.sandbox_docker import sandbox_option
-
-if TYPE_CHECKING:
-    from judge.service.settings import ServiceSettings
-    from judge.task import JudgeTask
-
-
-def load_package(root: Path) -> JudgeTask:
-    """An unpacked upload -> JudgeTask: `contests validate` structure checks, then the loader.
-
-    No time limit is derived here (that judges the accepted submissions, too slow for an upload):
-    a Kattis package must carry its .timelimit.
-    """
-    from contests.errors import ContestError
-    from contests.problem_loader import load_judge_task
-    from contests.validate import validate
-    from judge.service.errors import PackageRejected
-
-    def clean(message: str) -> str:  # the server's scratch path means nothing to the uploader
-        return message.replace(str(root.resolve()), "package").replace(str(root), "package")
-
-    report = validate(root, judge_solutions=False)
-    errors = [f for f in report.findings if f.severity == "error"]
-    if errors:
-        raise PackageRejected(f"package: {clean(errors[0].message)}")
-    try:
-        return load_judge_task(root, derive=False)
-    except ContestError as exc:
-        raise PackageRejected(clean(str(exc))) from exc
-
+from judge.service.config import ServiceConfig
 
 _db_option = click.option(
     "--db",
@@ -58,18 +29,11 @@ _executor_option = click.option(
 _ray_address_option = click.option("--ray-address", default=None, help="executor ray: the cluster's address")
 
 
-def _with_executor(settings, executor: str | None, ray_address: str | None):  # type: ignore[no-untyped-def]
-    updates = {k: v for k, v in (("executor", executor), ("ray_address", ray_address)) if v is not None}
-    return settings.model_copy(update=updates) if updates else settings
-
-
-def _settings(db: str | None, lease: float | None = None) -> ServiceSettings:
-    """The environment's settings (CPELO_SERVICE_*), overridden by the options given."""
-    from judge.service.settings import ServiceSettings
-
-    settings = ServiceSettings()
-    updates = {k: v for k, v in (("db", db), ("lease_s", lease)) if v is not None}
-    return settings.model_copy(update=updates) if updates else settings
+def _settings(
+    db: str | None, lease: float | None = None, executor: str | None = None, ray_address: str | None = None
+) -> ServiceConfig:
+    """The environment's configuration (CPELO_SERVICE_*), overridden by the options given."""
+    return service_config(db=db, lease_s=lease, executor=executor, ray_address=ray_address)
 
 
 @click.group(invoke_without_command=True)
@@ -92,13 +56,14 @@ def serve(
     """Run the judge service: the HTTP API and local workers (see README, `## Judge service`)."""
     if ctx.invoked_subcommand is not None:
         return
+    from contests.package_upload import load_uploaded_package
     from judge.batch import default_jobs
     from judge.service.server import serve as run_server
 
-    settings = _with_executor(_settings(db, lease), executor, ray_address)
+    settings = _settings(db, lease, executor, ray_address)
     click.echo(f"cpelo serve: http://{host}:{port} (docs at /docs), database {settings.db}", err=True)
     run_server(settings, host=host, port=port, workers=default_jobs() if workers is None else workers,
-               loader=load_package)  # fmt: skip
+               loader=load_uploaded_package)  # fmt: skip
 
 
 @serve.group("token")
@@ -133,4 +98,4 @@ def worker(db: str | None, lease: float | None, executor: str | None, ray_addres
     from judge.service.worker import run_worker
 
     click.echo(f"cpelo worker: pid {os.getpid()}", err=True)
-    run_worker(_with_executor(_settings(db, lease), executor, ray_address))
+    run_worker(_settings(db, lease, executor, ray_address))

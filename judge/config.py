@@ -1,0 +1,28 @@
+"""The judge's configuration: one value, built once at the edge (the CLI, a service) and passed down.
+
+Library code never reads the environment for it: whoever builds a ``Judge`` says where its compile
+cache lives and which sandbox it uses. The defaults are computed when the value is built.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox import SandboxConfig
+
+
+def default_compile_cache() -> Path:
+    """``$XDG_CACHE_HOME/cpelo/compile`` (``~/.cache/cpelo/compile`` when unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cpelo" / "compile"
+
+
+class JudgeConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    compile_cache: Path = Field(default_factory=default_compile_cache, description="compiled programs")
+    work_dir: Path | None = Field(None, description="where scratch directories go; None: the system temp")
+    sandbox: SandboxConfig = Field(default_factory=SandboxConfig, description="how programs are run")
