@@ -413,6 +413,13 @@ def _copy_source(source: Path, dest: Path, default_stem: str) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
+    broken = [
+        p
+        for p in ([source] if source.is_symlink() else source.rglob("*"))
+        if p.is_symlink() and not p.exists()
+    ]
+    if broken:
+        raise FormatError(broken[0], None, f"broken symbolic link (to {broken[0].readlink()})")
     if source.is_dir():
         if target.exists():
             shutil.rmtree(target)

@@ -149,6 +149,20 @@ def _pattern(element: ET.Element, tag: str, xml_path: Path, field: str) -> str:
     return pattern
 
 
+def _note_scoring(tset: ET.Element, described: list[ET.Element], notes: list[str]) -> None:
+    """Polygon's test groups and points (IOI-style scoring) are not judged here: say so, with figures."""
+    groups = sorted({t.get("group", "") for t in described} - {""})
+    points = [float(t.get("points", "0") or 0) for t in described]
+    declared = tset.findall("groups/group")
+    if groups or any(points) or declared:
+        total = sum(points) + sum(float(g.get("points", "0") or 0) for g in declared)
+        notes.append(
+            f"scored by test groups ({len(groups or declared)} groups, {total:g} points in all, policies "
+            f"{sorted({g.get('points-policy', '?') for g in declared}) or ['?']}): judged pass/fail on "
+            "every test; groups and points are not used"
+        )
+
+
 def _tests(
     path: Path, xml_path: Path, tset: ET.Element, field: str, notes: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -190,6 +204,7 @@ def _tests(
             f"{len(missing_answers)} answer files (e.g. {ans_pattern % missing_answers[0]}) are absent: "
             "they are produced by the main solution; import a full package",
         )
+    _note_scoring(tset, described, notes)
     width = max(2, len(str(count)))
     samples = [n for n, sample, _, _ in items if sample]
     prefix = samples == list(range(1, len(samples) + 1))
@@ -268,6 +283,11 @@ def _statement(path: Path, root: ET.Element) -> dict[str, str]:
             ):
                 if (sections / name).is_file():
                     out[key] = read_text(sections / name).strip()
+            if (sections / "scoring.tex").is_file():
+                # The scoring section (subtasks and their constraints) has no field of its own: it leads
+                # the notes, under its own heading, rather than being dropped.
+                scoring = "Scoring\n\n" + read_text(sections / "scoring.tex").strip()
+                out["note"] = f"{scoring}\n\n{out['note']}" if out.get("note") else scoring
             return out
     for statement in root.findall("statements/statement"):
         if statement.get("type") == "application/x-tex" and statement.get("path"):

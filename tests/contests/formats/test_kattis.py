@@ -6,6 +6,7 @@ import pytest
 
 from contests.errors import FormatError
 from contests.formats import kattis
+from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, InteractorProtocol
 from contests.problem_loader import load_judge_task
 from tests.contests.fixtures import kattis_package, shared_dir, write
@@ -183,3 +184,17 @@ def test_absurd_limits_are_format_errors(tmp_path: Path, limits: str, field: str
     with pytest.raises(FormatError) as info:
         kattis.read_kattis(root)
     assert info.value.field == field
+
+
+def test_dangling_symlink_in_validator_or_submissions_is_one_line(tmp_path: Path) -> None:
+    root = kattis_package(tmp_path / "c", problem_yaml="name: C\nvalidation: custom\n")
+    write(root / "output_validators/v/validate.cc", "int main() { return 42; }\n")
+    (root / "output_validators/v/validation.h").symlink_to("../../../outside/validation.h")
+    [contest] = import_contests("kattis", root)
+    with pytest.raises(FormatError, match="broken symbolic link") as info:
+        write_contests([contest], tmp_path / "out")
+    assert info.value.path.name == "validation.h" and "\n" not in str(info.value)
+    (root / "submissions/accepted/gone.py").symlink_to("nowhere.py")
+    with pytest.raises(FormatError, match="broken symbolic link") as info:
+        kattis.read_kattis(root)
+    assert info.value.path.name == "gone.py"
