@@ -54,6 +54,17 @@ def load_judge_task(
     return to_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
 
 
+def default_language(problem_dir: Path, source: Path) -> str | None:
+    """The language a source is judged as when none is named: a Kattis package's C++ as its judges
+    compile it (GNU C++23, problemtools); None: from the extension."""
+    from contests.formats import native
+
+    problem_dir = Path(problem_dir)
+    if native.is_problem_dir(problem_dir) or not kattis.is_kattis_package(problem_dir):
+        return None
+    return kattis.program_language(Path(source)) if Path(source).is_file() else None
+
+
 def derived_with_cache(problem: Problem, cache_dir: Path | None = None) -> Problem:
     """``problem`` with its derived time limit, judged once per package content and cached."""
     from contests.settings import Settings

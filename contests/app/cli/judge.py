@@ -67,7 +67,7 @@ def run(
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
     from contests.app.cli.env_config import judge_config
-    from contests.problem_loader import load_judge_task
+    from contests.problem_loader import default_language, load_judge_task
     from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
     from judge.languages import get_language
@@ -75,11 +75,15 @@ def run(
     task = load_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
     if language is not None:
         get_language(language)  # an unknown --lang is bad input: exit 2 before judging anything
-    subs = [Submission(task=task, source=s, language=language, run_all=run_all) for s in sources]
+    languages = [language or default_language(problem, s) for s in sources]
+    subs = [
+        Submission(task=task, source=s, language=lang, run_all=run_all)
+        for s, lang in zip(sources, languages, strict=True)
+    ]
     if len(subs) == 1:
         from judge.judge import Judge
 
-        results = [Judge(judge_config()).judge(task, sources[0], language, run_all=run_all)]
+        results = [Judge(judge_config()).judge(task, sources[0], languages[0], run_all=run_all)]
     else:
         results = judge_many(subs, jobs=jobs, config=judge_config())
         bad = [
