@@ -18,7 +18,10 @@ from judge.verdict import Verdict
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 MakeTask = Callable[..., JudgeTask]
-LANGUAGES = {"c11": "c", "cpp17": "cpp", "cpp20": "cpp", "python3": "py", "pypy3": "py", "java17": "java"}
+LANGUAGES = {
+    "c11": "c", "cpp17": "cpp", "cpp20": "cpp", "cpp23": "cpp",
+    "python3": "py", "pypy3": "py", "java17": "java",
+}  # fmt: skip
 AB_TESTS = [("1 2\n", "3\n"), ("40 2\n", "42\n")]
 
 # case file stem, expected verdict, expected failing test
