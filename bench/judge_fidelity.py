@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from contests.formats.kattis import (  # noqa: E402
     DEFAULT_SAFETY_MARGIN,
     DEFAULT_TIME_MULTIPLIER,
-    derive_time_limit,
+    problemtools_time_limit,
 )
 from contests.problem import ExpectedVerdict, Problem  # noqa: E402
 from contests.problem_loader import effective_time_limit, load_problem, to_judge_task  # noqa: E402
@@ -108,7 +108,7 @@ def time_limit_for(
     accepted = [p for label, p in solutions if label is ExpectedVerdict.ACCEPTED]
     results = judge_many([Submission(task=probe, source=p) for p in accepted], jobs=jobs)
     slowest = max(r.time_s for r in results)
-    derived = derive_time_limit(
+    derived = problemtools_time_limit(
         slowest,
         problem.time_multiplier or DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or DEFAULT_SAFETY_MARGIN,

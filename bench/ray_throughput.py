@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contests.catalog import bundled_names, load_contest  # noqa: E402
 from contests.problem_loader import to_judge_task  # noqa: E402
-from contests.simulate import bundled_names, load_contest  # noqa: E402
 from judge.batch import Submission, default_jobs  # noqa: E402
 from judge.executors.executor import Executor  # noqa: E402
 from judge.executors.local import LocalExecutor  # noqa: E402

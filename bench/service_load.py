@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from contests.problem_loader import load_judge_task  # noqa: E402
+from contests.time_limits import load_judge_task  # noqa: E402
 from judge.batch import Submission, default_jobs, judge_many  # noqa: E402
 from judge.config import JudgeConfig  # noqa: E402
 from judge.service.auth import create_token  # noqa: E402

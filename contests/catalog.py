@@ -64,16 +64,26 @@ def describe_standings(contest: Contest) -> str:
     return f"{kind}: {len(standings.rows)} rows, {len(standings.rated())} rated"
 
 
-def find_contest(ref: str | Path, contests_dir: Path) -> Path:
-    """A contest dir given as a path, or by id among the bundled and imported contests."""
-    path = Path(ref)
-    if path.is_dir():
-        return path
-    for root in (bundled_root(), Path(contests_dir)):
-        candidate = root / str(ref)
-        if native.is_contest_dir(candidate):
-            return candidate
-    for entry in list_contests(contests_dir):
-        if entry.id == str(ref):
-            return entry.path
-    raise NotFoundError(f"contest {ref!r}: no such directory, and no bundled or imported contest has that id")
+def bundled_names() -> list[str]:
+    root = bundled_root()
+    return sorted(p.name for p in root.iterdir() if native.is_contest_dir(p)) if root.is_dir() else []
+
+
+def resolve_contest(spec: str | Path, contests_dir: Path | None = None) -> Path:
+    """A contest directory from a path, or the name of a bundled contest or of one imported under
+    ``contests_dir``."""
+    path = Path(spec)
+    if native.is_contest_dir(path):
+        return path.resolve()
+    for root in (bundled_root(), contests_dir):
+        if root is not None and native.is_contest_dir(root / str(spec)):
+            return (root / str(spec)).resolve()
+    known = ", ".join(bundled_names()) or "none"
+    raise NotFoundError(
+        f"contest {str(spec)!r}: not a contest directory (no contest.yaml) nor a known name ({known})"
+    )
+
+
+def load_contest(spec: str | Path, contests_dir: Path | None = None) -> Contest:
+    """The contest `resolve_contest` finds."""
+    return native.read_contest(resolve_contest(spec, contests_dir))

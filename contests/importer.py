@@ -35,7 +35,7 @@ def import_contests(
     with_generated: bool = False,
     max_solutions: int = 10,
     include_interactive: bool = False,
-    derive_time_limit: TimeLimitDeriver | None = None,
+    time_limit_deriver: TimeLimitDeriver | None = None,
 ) -> list[Contest]:
     """Read ``src`` in format ``fmt`` into contests (not yet written)."""
     try:
@@ -49,7 +49,7 @@ def import_contests(
             with_generated=with_generated,
             max_solutions=max_solutions,
             include_interactive=include_interactive,
-            derive_time_limit=derive_time_limit,
+            time_limit_deriver=time_limit_deriver,
         )
     except OSError as exc:  # unreadable directories and the like, below the readers' own checks
         raise FormatError(exc.filename or src, None, f"cannot read: {exc.strerror or exc}") from None
@@ -66,12 +66,12 @@ def _import(
     with_generated: bool,
     max_solutions: int,
     include_interactive: bool,
-    derive_time_limit: TimeLimitDeriver | None,
+    time_limit_deriver: TimeLimitDeriver | None,
 ) -> list[Contest]:
     if not src.exists():
         raise FormatError(src, None, "does not exist")
     if fmt == "kattis":
-        return [_packages_contest(src, "kattis", derive_time_limit)]
+        return [_packages_contest(src, "kattis", time_limit_deriver)]
     if fmt == "polygon":
         return [_packages_contest(src, "polygon", None)]
     if fmt == "codecontests":

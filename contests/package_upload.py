@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contests.errors import ContestError
-from contests.problem_loader import load_judge_task
+from contests.time_limits import load_judge_task
 from contests.validate import validate
 from judge.service.errors import PackageRejected
 from judge.task import JudgeTask

@@ -1,15 +1,16 @@
-"""Problem -> judge.task.JudgeTask: the judge's view of a problem, and loading one from any problem dir."""
+"""Problem -> judge.task.JudgeTask: the judge's view of a problem, and loading one from any problem dir.
+
+A package whose time limit must first be measured is loaded by ``contests.time_limits.load_judge_task``.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import tempfile
 from pathlib import Path
 
 from contests.errors import FormatError
-from contests.formats import kattis
-from contests.problem import DerivedTimeLimit, Problem, Test
+from contests.formats import kattis, native
+from contests.problem import Problem, Test
 from judge.task import (
     CheckerKind,
     CheckerSpec,
@@ -23,8 +24,6 @@ from judge.task import (
 
 def load_problem(path: Path) -> Problem:
     """A native problem dir (``problems/<index>/`` or standalone) or a Kattis package."""
-    from contests.formats import native
-
     path = Path(path)
     if not path.is_dir():
         raise FormatError(path, None, "not a directory: expected a problem dir or a Kattis package")
@@ -39,65 +38,13 @@ def load_problem(path: Path) -> Problem:
     raise FormatError(path, None, "neither a native problem dir (problem.yaml + tests/) nor a Kattis package")
 
 
-def load_judge_task(
-    path: Path, *, time_limit: float | None = None, derive: bool = True, time_scale: float = 1.0
-) -> JudgeTask:
-    """The JudgeTask of the problem at ``path``; ``time_limit`` overrides the problem's own.
-
-    A Kattis package without a time limit gets the one problemtools would derive from its accepted
-    submissions: judged once (this takes a while), then cached under CPELO_HOME/cache (``derive=False``:
-    an error instead).
-    """
-    problem = load_problem(Path(path))
-    if time_limit is None and effective_time_limit(problem) is None and derive and problem.solutions:
-        problem = derived_with_cache(problem)
-    return to_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
-
-
 def default_language(problem_dir: Path, source: Path) -> str | None:
     """The language a source is judged as when none is named: a Kattis package's C++ as its judges
     compile it (GNU C++23, problemtools); None: from the extension."""
-    from contests.formats import native
-
     problem_dir = Path(problem_dir)
     if native.is_problem_dir(problem_dir) or not kattis.is_kattis_package(problem_dir):
         return None
     return kattis.program_language(Path(source)) if Path(source).is_file() else None
-
-
-def derived_with_cache(problem: Problem, cache_dir: Path | None = None) -> Problem:
-    """``problem`` with its derived time limit, judged once per package content and cached."""
-    from contests.settings import Settings
-    from contests.validate import derive_time_limit
-
-    cache = (cache_dir or Settings().cache_dir) / "kattis-time-limits" / f"{_package_key(problem)}.json"
-    if cache.is_file():
-        try:
-            derived = DerivedTimeLimit.model_validate_json(cache.read_text(encoding="utf-8"))
-            return problem.model_copy(update={"derived_time_limit": derived})
-        except (ValueError, OSError):
-            pass  # a damaged cache entry is recomputed
-    problem = derive_time_limit(problem)
-    assert problem.derived_time_limit is not None
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(problem.derived_time_limit.model_dump_json(), encoding="utf-8")
-    partial.replace(cache)
-    return problem
-
-
-def _package_key(problem: Problem) -> str:
-    """Changes whenever the package's config, accepted submissions or tests change."""
-    digest = hashlib.sha256()
-    digest.update(b"derivation: fastest of repeated runs\0")  # limits derived by older rules are redone
-    digest.update(str(problem.root).encode())
-    digest.update(repr((problem.time_multiplier, problem.safety_margin, problem.memory_limit_mb)).encode())
-    files = [s.path for s in problem.solutions if s.expected.value == "accepted" and s.path is not None]
-    files += [f for t in problem.tests.all() for f in (t.input, t.answer) if f is not None]
-    for file in files:
-        st = file.stat()
-        digest.update(f"{file}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return digest.hexdigest()[:32]
 
 
 def effective_time_limit(problem: Problem) -> float | None:

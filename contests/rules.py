@@ -1,6 +1,11 @@
 """Contest scoring rules: Codeforces rounds (`cf`) and ICPC-style rounds (`icpc`).
 
-Sources: the Codeforces rules posts (blog entries 4088 and 13420) and DESIGN.md.
+Sources (public): the Codeforces contest rules, https://codeforces.com/blog/entry/4088 (the formal
+rules: scoring of a round, which rejections are penalised, pretests and system testing) and
+https://codeforces.com/blog/entry/13420; for the ICPC-style rounds, the announcement of every
+Educational round, e.g. Educational Codeforces Round 54 (contest 1076): "held on extended ACM ICPC
+rules. The penalty for each incorrect submission until the submission with a full solution is 10
+minutes".
 
 - `cf`: a problem worth x in a contest of d minutes, accepted at minute t after w counted wrong attempts,
   earns max(0.3x, x - floor(120*x*t / (250*d)) - 50w) (the time loss is floored to whole points, as

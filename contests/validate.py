@@ -7,7 +7,6 @@ time limit the way problemtools does, from the accepted submissions.
 
 from __future__ import annotations
 
-import platform
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,17 +14,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contests.errors import ContestError, FormatError
+from contests.errors import ContestError
 from contests.expectations import TestOutcome, unmet
-from contests.formats import kattis, native
+from contests.formats import native
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
+from contests.time_limits import first_error_line, measure_time_limit, why_not_runnable
 from judge.batch import Submission, judge_many
+from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.helper_programs import build_program
 from judge.judge import Judge
-from judge.languages.detect import language_for_file
-from judge.languages.registry import get_language
 from judge.task import JudgeTask
 from judge.verdict import JudgeResult
 
@@ -52,8 +51,6 @@ CONSISTENT: dict[ExpectedVerdict, frozenset[str]] = {
     ),
 }
 CONSISTENT[ExpectedVerdict.PARTIALLY_ACCEPTED] = CONSISTENT[ExpectedVerdict.REJECTED]
-DERIVATION_CAP = 10.0  # seconds: the limit the accepted submissions run under while being timed
-DERIVATION_REPEATS = 3  # runs per accepted submission when deriving a limit; the fastest counts
 
 
 class Finding(BaseModel):
@@ -135,8 +132,10 @@ def validate(
     judge_solutions: bool = True,
     jobs: int | None = None,
     on_progress: Progress | None = None,
+    judge: JudgeConfig | None = None,
     time_scale: float = 1.0,
 ) -> ValidationReport:
+    """Check the contest, problem or package at ``path``; with ``judge_solutions``, judge with ``judge``."""
     report = ValidationReport(target=str(path), time_scale=time_scale)
     try:
         problems = problems_at(path)
@@ -144,12 +143,12 @@ def validate(
         report.findings.append(Finding(problem=str(path), severity="error", message=str(exc)))
         return report
     report.problems = len(problems)
-    judge = _judge() if judge_solutions else None
+    config = (judge or JudgeConfig()) if judge_solutions else None
     with tempfile.TemporaryDirectory(prefix="cpelo-validate-") as scratch:
         Path(scratch).chmod(0o755)  # sandboxed checkers (another uid) read tests materialized here
         for position, problem in enumerate(problems):
             _validate_problem(
-                problem, report, judge, Path(scratch) / str(position), jobs=jobs, on_progress=on_progress
+                problem, report, config, Path(scratch) / str(position), jobs=jobs, on_progress=on_progress
             )
     return report
 
@@ -157,7 +156,7 @@ def validate(
 def _validate_problem(
     problem: Problem,
     report: ValidationReport,
-    judge: Judge | None,
+    config: JudgeConfig | None,
     scratch: Path,
     *,
     jobs: int | None,
@@ -166,23 +165,19 @@ def _validate_problem(
     label = problem.index or problem.id
     report.tests += len(problem.tests.all())
     _check_tests(problem, label, report)
-    if judge is None:
+    if config is None:
         return
-    if not _check_programs(problem, label, report, judge, scratch / "programs"):
+    if not _check_programs(problem, label, report, Judge(config), scratch / "programs"):
         return
     if problem.time_limit is None and problem.derived_time_limit is None:
         try:
-            problem = derive_time_limit(problem, judge=judge, jobs=jobs)
+            problem = measure_time_limit(problem, config, jobs=jobs)
         except ContestError as exc:
             report.findings.append(Finding(problem=label, severity="error", message=str(exc)))
             return
         assert problem.derived_time_limit is not None
         report.derived_time_limits[label] = float(problem.derived_time_limit.time_limit)
-    _check_solutions(problem, label, report, judge, jobs, on_progress, scratch / "solutions")
-
-
-def _judge() -> Judge:
-    return Judge()
+    _check_solutions(problem, label, report, config, jobs, on_progress, scratch / "solutions")
 
 
 def _check_tests(problem: Problem, label: str, report: ValidationReport) -> None:
@@ -252,23 +247,6 @@ def _check_programs(
     return ok
 
 
-def _runnable(solution: Solution) -> str | None:
-    """Why the judge cannot run this solution here, or None."""
-    if solution.path is not None and solution.path.is_dir():
-        return "multi-file solution (a directory): not supported"
-    if Path(solution.name).suffix == ".py" and "python2" in solution.read_text()[:200].split("\n")[0]:
-        return "Python 2 program (#! python2): no Python 2 runtime"
-    try:
-        if solution.language is not None:
-            language = get_language(solution.language)
-        else:
-            language = language_for_file(solution.path or Path(solution.name))
-    except JudgeError as exc:
-        return str(exc).split(";")[0].split(": ", 1)[-1]
-    availability = language.availability()
-    return None if availability.available else availability.reason
-
-
 def _source(solution: Solution) -> tuple[str | Path, str | None]:
     if solution.path is not None:
         return solution.path, solution.language
@@ -279,14 +257,14 @@ def _check_solutions(
     problem: Problem,
     label: str,
     report: ValidationReport,
-    judge: Judge,
+    config: JudgeConfig,
     jobs: int | None,
     on_progress: Progress | None,
     scratch: Path,
 ) -> None:
     runnable: list[Solution] = []
     for solution in problem.solutions:
-        reason = _runnable(solution)
+        reason = why_not_runnable(solution)
         if reason is not None:
             report.solutions.append(
                 SolutionCheck(
@@ -313,7 +291,7 @@ def _check_solutions(
         if on_progress is not None:
             on_progress(f"{label} {runnable[position].name}: {result.summary()}")
 
-    results = judge_many(submissions, jobs=jobs, config=judge.config, on_result=progress)
+    results = judge_many(submissions, jobs=jobs, config=config, on_result=progress)
     for solution, result in zip(runnable, results, strict=True):
         verdict = str(result.verdict)
         note = ""
@@ -338,7 +316,7 @@ def _check_solutions(
                 note="; ".join(n for n in (why, note) if n),
             )
         )
-    _check_safety_margin(problem, label, report, judge, jobs, task, runnable, results)
+    _check_safety_margin(problem, label, report, config, jobs, task, runnable, results)
 
 
 def _consistent(problem: Problem, solution: Solution, result: JudgeResult) -> tuple[bool, str]:
@@ -370,7 +348,7 @@ def _check_safety_margin(
     problem: Problem,
     label: str,
     report: ValidationReport,
-    judge: Judge,
+    config: JudgeConfig,
     jobs: int | None,
     task: JudgeTask,
     solutions: list[Solution],
@@ -392,7 +370,7 @@ def _check_safety_margin(
     again = judge_many(
         [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
         jobs=jobs,
-        config=judge.config,
+        config=config,
     )
     for solution, result in zip(slow, again, strict=True):
         if str(result.verdict) not in CONSISTENT[ExpectedVerdict.TIME_LIMIT_EXCEEDED]:
@@ -417,80 +395,4 @@ def tle_margin(problem: Problem) -> float | None:
     return None
 
 
-def _times_the_limit(solution: Solution) -> bool:
-    """Accepted on every test: filed under accepted (and not deliberately misfiled), or, with
-    submissions.yaml rules, permitted nothing but AC on all tests."""
-    if solution.mislabelled:
-        return False
-    if solution.expectations:
-        return any(r.tests is None and r.permitted == ["AC"] for r in solution.expectations) and not any(
-            r.permitted is not None and "AC" not in r.permitted for r in solution.expectations
-        )
-    return solution.expected is ExpectedVerdict.ACCEPTED
-
-
-def derive_time_limit(problem: Problem, *, judge: Judge | None = None, jobs: int | None = None) -> Problem:
-    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions."""
-    judge = judge or _judge()
-    where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
-    accepted = [s for s in problem.solutions if _times_the_limit(s) and _runnable(s) is None]
-    if not accepted:
-        raise FormatError(
-            where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"
-        )
-    with tempfile.TemporaryDirectory(prefix="cpelo-derive-") as scratch:
-        task = to_judge_task(problem, time_limit=DERIVATION_CAP, data_dir=Path(scratch))
-        # Each accepted submission runs DERIVATION_REPEATS times and each test counts its fastest run:
-        # load only slows a program down, so the minimum is the measurement that holds elsewhere.
-        submissions = [
-            Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
-            for _ in range(DERIVATION_REPEATS)
-            for s in accepted
-        ]
-        results = judge_many(submissions, jobs=jobs, config=judge.config)
-    runs = [results[i :: len(accepted)] for i in range(len(accepted))]  # per submission, its repeats
-    slowest: dict[str, float] = {}
-    for solution, repeats in zip(accepted, runs, strict=True):
-        if all(r.accepted for r in repeats):
-            per_test = [min(ts) for ts in zip(*([t.time_s for t in r.tests] for r in repeats), strict=True)]
-            slowest[solution.name] = max(per_test, default=0.0)
-    if not slowest:
-        failures = "; ".join(
-            f"{s.name}: {r.summary()}{_why(r)}" for s, r in zip(accepted, results, strict=False)
-        )
-        raise FormatError(
-            where, "time_limit", f"cannot derive a time limit: no accepted submission passed ({failures})"
-        )
-    derived = kattis.derive_time_limit(
-        max(slowest.values()),
-        problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
-        problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
-        measured_with=f"cpelo judge ({judge.sandbox_config.backend} sandbox) on {platform.node()}, "
-        f"{len(slowest)} accepted submissions",
-    )
-    derived.runtimes = slowest
-    derived.repeats = DERIVATION_REPEATS
-    return problem.model_copy(update={"derived_time_limit": derived})
-
-
-def _why(result: JudgeResult) -> str:
-    """The first line that says why a judging failed (a compiler's first error, the checker's words)."""
-    text = result.compile_log or (result.tests[-1].checker_message if result.tests else "")
-    line = first_error_line(text)
-    return f" - {line}" if line else ""
-
-
-def first_error_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    chosen = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
-    return chosen[:240]
-
-
-def derive_for_import(jobs: int | None = None) -> Callable[[Problem], Problem]:
-    def derive(problem: Problem) -> Problem:
-        return derive_time_limit(problem, jobs=jobs)
-
-    return derive
-
-
-__all__: Sequence[str] = ["ValidationReport", "derive_time_limit", "validate"]
+__all__: Sequence[str] = ["ValidationReport", "validate"]

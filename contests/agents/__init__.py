@@ -8,6 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from contests.agents.base import Agent, AgentError, AgentOptions, Request, Submission
+from contests.agents.command import CommandAgent
+from contests.agents.demo import DemoAgent
+from contests.agents.openai import OpenAIAgent
+from contests.agents.replay import ReplayAgent
 
 __all__ = ["KINDS", "Agent", "AgentError", "AgentOptions", "Request", "Submission", "make_agent"]
 
@@ -15,7 +19,7 @@ KINDS = ("replay", "openai", "command", "demo")
 
 
 def make_agent(spec: str, options: AgentOptions | None = None, *, cache_dir: Path | None = None) -> Agent:
-    """The agent named by `spec` (KIND:ARGUMENT)."""
+    """The agent named by `spec` (KIND:ARGUMENT); `cache_dir`: where an openai agent caches completions."""
     options = options or AgentOptions()
     kind, sep, arg = spec.partition(":")
     if not sep or kind not in KINDS:
@@ -23,29 +27,16 @@ def make_agent(spec: str, options: AgentOptions | None = None, *, cache_dir: Pat
     if not arg:
         raise AgentError(f"--agent {spec!r}: {kind}: needs an argument after the colon")
     if kind == "replay":
-        from contests.agents.replay import ReplayAgent
-
         return ReplayAgent(Path(arg))
     if kind == "command":
-        from contests.agents.command import CommandAgent
-
         return CommandAgent(arg, options)
     if kind == "demo":
-        from contests.agents.demo import DemoAgent
-
         try:
             rating = float(arg)
         except ValueError:
             raise AgentError(f"--agent {spec!r}: demo: the rating must be a number") from None
         return DemoAgent(rating)
-    from contests.agents.openai import OpenAIAgent
-
-    if options.cache_dir:
-        directory = Path(options.cache_dir)
-    elif cache_dir is not None:
-        directory = cache_dir
-    else:
-        from contests.settings import Settings
-
-        directory = Settings().cache_dir / "completions"
+    directory = Path(options.cache_dir) if options.cache_dir else cache_dir
+    if directory is None:
+        raise AgentError(f"--agent {spec!r}: openai: needs a completion cache directory (cache_dir)")
     return OpenAIAgent(arg, options, directory)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 from contests.agents.base import AgentError, Progress, Request, Submission
 from contests.problem import ExpectedVerdict, Problem, Solution
@@ -33,8 +34,6 @@ def _language(solution: Solution) -> str:
     try:
         if solution.language:
             return get_language(solution.language).id
-        from pathlib import Path
-
         return language_for_file(Path(solution.name)).id
     except JudgeError as exc:
         raise AgentError(f"demo agent: solution {solution.name}: {exc}") from None

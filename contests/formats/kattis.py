@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import shlex
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ from contests.problem import (
     InteractorProtocol,
     Problem,
 )
-from contests.settings import Settings
 from judge.checkers.kattis_default import parse_args
 from judge.errors import CheckerSetupError
 
@@ -50,7 +50,7 @@ def is_kattis_package(path: Path) -> bool:
     return (path / "problem.yaml").is_file() and ((path / "data").is_dir() or not (path / "tests").is_dir())
 
 
-def derive_time_limit(
+def problemtools_time_limit(
     slowest_accepted: float, time_multiplier: float, safety_margin: float, measured_with: str = ""
 ) -> DerivedTimeLimit:
     """problemtools verifyproblem: timelim = max(1, int(0.5 + slowest * multiplier)) and
@@ -110,7 +110,9 @@ def read_kattis(path: Path) -> Problem:
             "scoring problem: judged pass/fail (every test must be accepted); group scores are not used"
         )
     constants = read_constants(config.get("constants"), yaml_path)
-    cache_dir = Settings().cache_dir
+    # Substituted validators are content-addressed files; the library reads no settings, so they live
+    # under the system's temp dir (shared by processes, recreated when absent).
+    cache_dir = Path(tempfile.gettempdir()) / "cpelo"
 
     checker, interactor = _checker(path, yaml_path, custom, interactive, flags, constants, cache_dir)
 

@@ -2,8 +2,8 @@
 
 ``constants: {N: 5}`` replaces ``{{N}}``; BAPCtools' richer form ``{N: {value: 5, INT: "5"}}`` also
 gives ``{{N.INT}}``. Unknown names stay as they are (the format says so). Substituted programs are
-written once, content-addressed, under the cache (``<cache>/kattis-constants/<hash>/``), because the
-judge compiles files, not text.
+written once, content-addressed (``<dir>/kattis-constants/<hash>/``), because the judge compiles files,
+not text.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def with_constants(source: Path, constants: Mapping[str, str], cache_dir: Path) 
         return target
     home.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=home.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the judge's sandboxed compilers read it too
     for path, data in contents.items():
         out = staging / path.relative_to(source.parent)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import pytest
 
 from contests.formats import native
 from contests.importer import import_contests, write_contests
-from contests.problem_loader import load_judge_task
+from contests.time_limits import load_judge_task
 from contests.validate import validate
 from tests.contests.fixtures import kattis_package, native_problem, shared_dir, write
 
@@ -68,9 +68,10 @@ def test_kattis_time_limit_is_derived_once_and_stored_with_the_import(tmp_path: 
     report = validate(pkg, jobs=1)
     assert report.ok, report.render()
     assert report.derived_time_limits == {"echo": 1.0}
-    from contests.validate import derive_for_import
+    from contests.time_limits import deriver_for_import
+    from judge.config import JudgeConfig
 
-    [contest] = import_contests("kattis", pkg, derive_time_limit=derive_for_import(1))
+    [contest] = import_contests("kattis", pkg, time_limit_deriver=deriver_for_import(JudgeConfig(), 1))
     out = write_contests([contest], tmp_path / "out")[0]
     derived = native.read_contest(out).problems[0].derived_time_limit
     assert derived is not None and (derived.time_limit, derived.time_multiplier, derived.safety_margin) == (
@@ -87,14 +88,15 @@ def test_load_judge_task_derives_a_missing_limit_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pkg = kattis_package(tmp_path / "echo", timelimit=None)
-    assert load_judge_task(pkg).time_limit == 1.0
-    assert len(list((tmp_path / "home/cache/kattis-time-limits").glob("*.json"))) == 1
+    cache = tmp_path / "home/cache"
+    assert load_judge_task(pkg, cache_dir=cache).time_limit == 1.0
+    assert len(list((cache / "kattis-time-limits").glob("*.json"))) == 1
 
     def no_judging(*args: object, **kwargs: object) -> None:
         raise AssertionError("judged again instead of using the cache")
 
-    monkeypatch.setattr("contests.validate.derive_time_limit", no_judging)
-    assert load_judge_task(pkg).time_limit == 1.0
+    monkeypatch.setattr("contests.time_limits.measure_time_limit", no_judging)
+    assert load_judge_task(pkg, cache_dir=cache).time_limit == 1.0
 
 
 SHARED = [
@@ -147,7 +149,8 @@ def test_failed_derivation_and_broken_validator_say_why(tmp_path: Path) -> None:
     """A validator that does not compile: validate names the compiler's first error, and a time-limit
     derivation that fails because of it says so instead of "no accepted submission passed"."""
     from contests.formats import kattis
-    from contests.validate import derive_time_limit
+    from contests.time_limits import measure_time_limit
+    from judge.config import JudgeConfig
 
     root = kattis_package(tmp_path / "k", problem_yaml="name: K\nvalidation: custom\n", timelimit=None)
     write(root / "output_validators/v/validate.cpp", "int main() { return undeclared_name; }\n")
@@ -155,5 +158,5 @@ def test_failed_derivation_and_broken_validator_say_why(tmp_path: Path) -> None:
     [error] = [f.message for f in report.findings if f.severity == "error"]
     assert "does not compile" in error and "undeclared_name" in error and "\n" not in error
     with pytest.raises(Exception, match="undeclared_name") as info:
-        derive_time_limit(kattis.read_kattis(root))
+        measure_time_limit(kattis.read_kattis(root), JudgeConfig())
     assert "cannot derive a time limit" in str(info.value)

@@ -1,7 +1,11 @@
 """The `cpelo` console command: thin click commands over library functions.
 
 Each subcommand lives in its own module here and is registered below; bad input raises
-``click.UsageError``/``CpeloUsageError`` and ends as one line on stderr with exit code 2.
+``click.UsageError``/``CpeloUsageError`` and ends as one line on stderr with exit code 2. Shared options
+and the settings object (built once from the environment, then passed down) are in ``options``.
+
+The imports inside command functions are deliberate: `cpelo --help` and every other command then load
+none of the libraries that command runs (startup time; a missing optional extra only breaks its command).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from contests.settings import Settings
+from contests.app.cli.options import current_settings
 
 _FORMATS = ("kattis", "polygon", "codecontests", "openr1", "cf-api")
 
@@ -39,7 +39,7 @@ def list_cmd(as_json: bool) -> None:
     """Show the bundled and imported contests."""
     from contests.catalog import list_contests
 
-    settings = Settings()
+    settings = current_settings()
     entries = list_contests(settings.contests_dir)
     if as_json:
         click.echo(json.dumps([e.model_dump(mode="json") for e in entries], indent=2))
@@ -94,12 +94,12 @@ def import_cmd(
     """Import SRC in FORMAT (kattis, polygon, codecontests, openr1, cf-api) as native contest dirs."""
     from contests.importer import import_contests, write_contests
 
-    settings = Settings()
+    settings = current_settings()
     deriver = None
     if derive and fmt == "kattis":
-        from contests.validate import derive_for_import
+        from contests.time_limits import deriver_for_import
 
-        deriver = derive_for_import(settings.jobs)
+        deriver = deriver_for_import(settings.judge_config(), settings.jobs)
     found = import_contests(
         fmt,
         src,
@@ -110,7 +110,7 @@ def import_cmd(
         with_generated=with_generated,
         max_solutions=max_solutions,
         include_interactive=include_interactive,
-        derive_time_limit=deriver,
+        time_limit_deriver=deriver,
     )
     target = out or (settings.contests_dir / found[0].id if len(found) == 1 else settings.contests_dir)
     written = write_contests(found, target, force=force)
@@ -151,7 +151,7 @@ def fetch(
     """Download a contest's standings and rating changes from the Codeforces API."""
     from contests.fetch import CodeforcesApi, fetch_contest
 
-    settings = Settings()
+    settings = current_settings()
     api = CodeforcesApi(
         base_url=api_url or settings.codeforces_api,
         interval=settings.api_interval if interval is None else interval,
@@ -177,7 +177,7 @@ def validate(path: Path, no_judge: bool, jobs: int | None, time_scale: float, as
     """Check a contest dir, problem dir or Kattis package: tests, checker, jury solutions' verdicts."""
     from contests.validate import validate as run_validation
 
-    settings = Settings()
+    settings = current_settings()
 
     def progress(line: str) -> None:
         if not as_json:
@@ -189,6 +189,7 @@ def validate(path: Path, no_judge: bool, jobs: int | None, time_scale: float, as
         jobs=jobs or settings.jobs,
         on_progress=progress,
         time_scale=time_scale,
+        judge=settings.judge_config(),
     )
     if as_json:
         click.echo(json.dumps({**report.model_dump(mode="json"), "ok": report.ok}, indent=2))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from contests.app.cli.simulate import ESTIMATOR_CHOICE, TIMING_CHOICE
+from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings
+from contests.app.cli.summary import print_summary, progress_reporter
 
 DEMO_CONTEST = "cpelo-round-1"
 
@@ -52,18 +53,21 @@ def demo(
 ) -> None:
     """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile."""
     from contests.agents import make_agent
-    from contests.app.cli.simulate import print_summary, progress_reporter
-    from contests.simulate import SimulateOptions, load_contest, simulate
+    from contests.app.simulation import SimulateOptions, simulate
+    from contests.catalog import load_contest
 
     options = SimulateOptions.model_validate(
         {"samples": samples, "timing": timing, "estimator": estimator, **({"jobs": jobs} if jobs else {})}
     )
+    settings = current_settings()
     contest = load_contest(DEMO_CONTEST)
     agent = make_agent(f"demo:{rating:g}")
     with tempfile.TemporaryDirectory(prefix="cpelo-demo-") as tmp:
         target = out or Path(tmp) / "demo.json"
         with progress_reporter(not as_json and sys.stderr.isatty()) as reporter:
-            results = simulate([contest], agent, options, out=target, reporter=reporter)
+            results = simulate(
+                [contest], agent, options, judge=settings.judge_config(), out=target, reporter=reporter
+            )
     if as_json:
         click.echo(results.model_dump_json(indent=2))
         return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from contests.app.cli.sandbox_docker import sandbox_option
+from contests.app.cli.options import current_settings, sandbox_option
 
 
 class _DefaultRun(click.Group):
@@ -66,13 +66,18 @@ def run(
     time_scale: float,
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
-    from contests.app.cli.env_config import judge_config
-    from contests.problem_loader import default_language, load_judge_task
+    from contests.problem_loader import default_language
+    from contests.time_limits import load_judge_task
     from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
+    from judge.judge import Judge
     from judge.languages import get_language
 
-    task = load_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
+    settings = current_settings()
+    config = settings.judge_config()
+    task = load_judge_task(
+        problem, time_limit=time_limit, judge=config, cache_dir=settings.cache_dir, time_scale=time_scale
+    )
     if language is not None:
         get_language(language)  # an unknown --lang is bad input: exit 2 before judging anything
     languages = [language or default_language(problem, s) for s in sources]
@@ -81,11 +86,9 @@ def run(
         for s, lang in zip(sources, languages, strict=True)
     ]
     if len(subs) == 1:
-        from judge.judge import Judge
-
-        results = [Judge(judge_config()).judge(task, sources[0], languages[0], run_all=run_all)]
+        results = [Judge(config).judge(task, sources[0], languages[0], run_all=run_all)]
     else:
-        results = judge_many(subs, jobs=jobs, config=judge_config())
+        results = judge_many(subs, jobs=jobs, config=config)
         bad = [
             (s, r)
             for s, r in zip(sources, results, strict=True)
@@ -128,9 +131,10 @@ def languages(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable list")
 def selftest(as_json: bool) -> None:
     """Compile and run every available language's echo program in the sandbox."""
+    from judge.judge import Judge
     from judge.selftest import self_test
 
-    rows = self_test()
+    rows = self_test(Judge(current_settings().judge_config()))
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return

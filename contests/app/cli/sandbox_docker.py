@@ -1,9 +1,8 @@
-"""`cpelo sandbox build-image`, `cpelo sandbox sweep` and the `--sandbox` option: the docker backend."""
+"""`cpelo sandbox build-image`, `cpelo sandbox sweep`: the docker backend's image and leftovers."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -44,22 +43,3 @@ def sweep_cmd() -> None:
     removed = sweep(SandboxConfig(backend="docker"))
     json.dump(removed, sys.stdout)
     click.echo()
-
-
-def _set_backend(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    # Through the settings' environment variable, so worker processes and executors the command starts
-    # build the same sandbox configuration (contests.app.cli.env_config reads CPELO_SANDBOX_BACKEND).
-    if value is not None:
-        os.environ["CPELO_SANDBOX_BACKEND"] = value
-
-
-sandbox_option = click.option(
-    "--sandbox",
-    type=click.Choice(["native", "docker"]),
-    default=None,
-    expose_value=False,
-    is_eager=True,
-    callback=_set_backend,
-    help="Sandbox backend for untrusted code (default: CPELO_SANDBOX_BACKEND or native); docker runs "
-    "every test through the native runner inside a hardened container.",
-)

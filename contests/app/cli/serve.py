@@ -1,8 +1,9 @@
 """`cpelo serve` (the judge service: API + local workers), `cpelo serve token create`, `cpelo worker`.
 
 The service lives in ``judge.service``, which must not import ``contests``; reading an uploaded
-package (a native problem dir or a Kattis package) is ``contests.package_upload``'s job, handed to
-the app as its loader, so the layering (contests -> judge) holds.
+package (a native problem dir or a Kattis package) is ``contests.package_upload``'s job, handed to the
+service as its loader, so the layering (contests -> judge) holds. The service's configuration is
+built here once, from the settings (CPELO_SERVICE_*, CPELO_SANDBOX_BACKEND, ...) and the options.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import os
 
 import click
 
-from contests.app.cli.env_config import service_config
-from contests.app.cli.sandbox_docker import sandbox_option
+from contests.app.cli.options import current_settings, sandbox_option
+from contests.package_upload import load_uploaded_package
 from judge.service.config import ServiceConfig
 
 _db_option = click.option(
@@ -29,11 +30,17 @@ _executor_option = click.option(
 _ray_address_option = click.option("--ray-address", default=None, help="executor ray: the cluster's address")
 
 
-def _settings(
+def _config(
     db: str | None, lease: float | None = None, executor: str | None = None, ray_address: str | None = None
 ) -> ServiceConfig:
-    """The environment's configuration (CPELO_SERVICE_*), overridden by the options given."""
-    return service_config(db=db, lease_s=lease, executor=executor, ray_address=ray_address)
+    """The settings' service configuration, overridden by the options given."""
+    updates = {
+        k: v
+        for k, v in (("db", db), ("lease_s", lease), ("executor", executor), ("ray_address", ray_address))
+        if v is not None
+    }
+    config = current_settings().service_config()
+    return config.model_copy(update=updates) if updates else config
 
 
 @click.group(invoke_without_command=True)
@@ -56,14 +63,13 @@ def serve(
     """Run the judge service: the HTTP API and local workers (see README, `## Judge service`)."""
     if ctx.invoked_subcommand is not None:
         return
-    from contests.package_upload import load_uploaded_package
     from judge.batch import default_jobs
     from judge.service.server import serve as run_server
 
-    settings = _settings(db, lease, executor, ray_address)
+    settings = _config(db, lease, executor, ray_address)
     click.echo(f"cpelo serve: http://{host}:{port} (docs at /docs), database {settings.db}", err=True)
-    run_server(settings, host=host, port=port, workers=default_jobs() if workers is None else workers,
-               loader=load_uploaded_package)  # fmt: skip
+    size = default_jobs() if workers is None else workers
+    run_server(settings, host=host, port=port, workers=size, loader=load_uploaded_package)
 
 
 @serve.group("token")
@@ -80,7 +86,7 @@ def token_create(db: str | None, name: str, rate: int | None) -> None:
     from judge.service.auth import create_token
     from judge.service.db import make_engine, migrate
 
-    settings = _settings(db)
+    settings = _config(db)
     engine = make_engine(settings.db)
     migrate(engine)
     click.echo(create_token(engine, name, rate or settings.default_rate_per_minute))
@@ -98,4 +104,4 @@ def worker(db: str | None, lease: float | None, executor: str | None, ray_addres
     from judge.service.worker import run_worker
 
     click.echo(f"cpelo worker: pid {os.getpid()}", err=True)
-    run_worker(_settings(db, lease, executor, ray_address))
+    run_worker(_config(db, lease, executor, ray_address))

@@ -27,10 +27,9 @@ from contests.app.report.model import (
     rank_text,
     score_text,
     split_ignored,
-    verdict_short,
 )
 from contests.app.report.plots import Plot, colour
-from contests.results import AttemptOut, ContestOut, ProblemOut
+from contests.app.simulation.results import AttemptOut, ContestOut, ProblemOut, verdict_short
 
 CSS = """
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #fff; --soft: #f6f8fa; }

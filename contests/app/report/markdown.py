@@ -23,7 +23,7 @@ from contests.app.report.model import (
     score_text,
 )
 from contests.app.report.plots import Plot
-from contests.results import ContestOut
+from contests.app.simulation.results import ContestOut
 
 
 def md_cell(text: object) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contests.app.report.model import Entry, percentile_text, plural
-from contests.results import Results
+from contests.app.simulation.results import Results
 
 TIMING_MODELS = {
     "zero": "every attempt at minute 0 (CodeElo)",

@@ -1,7 +1,8 @@
 """The report's view of one or more results files: headlines, leaderboard with statistical ties, tables.
 
-The results files (`contests.results.Results`, one per model) are the only input. Everything shown is
-read from them or derived from them here, so HTML, Markdown and `--json` say the same thing.
+The results files (`contests.app.simulation.results.Results`, one per model) are the only input.
+Everything shown is read from them or derived from them here, so HTML, Markdown and `--json` say the
+same thing.
 """
 
 from __future__ import annotations
@@ -16,17 +17,14 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from contests.app.report.errors import ResultsFileError
-from contests.results import SCHEMA_VERSION, AttemptOut, ContestOut, ProblemOut, Results
-from judge.verdict import Verdict
-
-
-def verdict_short(verdict: str) -> str:
-    """The judge's abbreviation of a verdict (AC, WA, TLE, ...); an unknown string stays as it is."""
-    try:
-        return Verdict(verdict).short
-    except ValueError:
-        return verdict
-
+from contests.app.simulation.results import (
+    SCHEMA_VERSION,
+    AttemptOut,
+    ContestOut,
+    ProblemOut,
+    Results,
+    verdict_short,
+)
 
 ATTEMPTS_LEGEND = (
     "Attempts: verdict, first failed test, @ contest minute (AC accepted, WA wrong answer, TLE time limit, "

@@ -8,7 +8,7 @@ from contests.errors import FormatError
 from contests.formats import kattis
 from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, InteractorProtocol
-from contests.problem_loader import load_judge_task
+from contests.time_limits import load_judge_task
 from tests.contests.fixtures import kattis_package, shared_dir, write
 
 
@@ -108,7 +108,7 @@ def test_no_timelimit_keeps_multipliers_and_needs_a_limit(tmp_path: Path) -> Non
 def test_derived_time_limit_follows_problemtools(
     slowest: float, multiplier: float, margin: float, limit: int, tle: int
 ) -> None:
-    derived = kattis.derive_time_limit(slowest, multiplier, margin)
+    derived = kattis.problemtools_time_limit(slowest, multiplier, margin)
     assert (derived.time_limit, derived.tle_margin) == (limit, tle)
 
 

@@ -9,8 +9,9 @@ from contests.contest import Contest, Rules
 from contests.errors import FormatError
 from contests.formats import native
 from contests.problem import Checker, CheckerType, ExpectedVerdict, Problem, Test, Tests
-from contests.problem_loader import load_judge_task, to_judge_task
+from contests.problem_loader import to_judge_task
 from contests.standings import ProblemResult, Standings, StandingsRow
+from contests.time_limits import load_judge_task
 from tests.contests.fixtures import native_problem, write
 
 

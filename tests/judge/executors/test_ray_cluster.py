@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from contests.agents import make_agent
 from contests.app.cli import cli
+from contests.app.simulation import SimulateOptions, simulate
+from contests.catalog import load_contest
 from contests.problem_loader import to_judge_task
-from contests.simulate import SimulateOptions, load_contest, simulate
 from judge.batch import Submission
 from judge.executors.local import LocalExecutor
 from judge.executors.ray.driver import RayExecutor

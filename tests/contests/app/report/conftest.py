@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contests.results import Results
+from contests.app.simulation.results import Results
 from tests.contests.app.report.fixtures import make_results
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from contests.results import (
+from contests.app.simulation.results import (
     AttemptOut,
     ContestOut,
-    OrderSpreadOut,
     PercentileOut,
     ProblemOut,
     Results,
     WindowOut,
 )
 from elo.percentile import percentile
+from elo.uncertainty import Spread
 
 
 def attempt(verdict: str, minute: float, test: int | None = None, outcome: str = "rejected") -> AttemptOut:
@@ -37,7 +37,7 @@ def problem(
     max_points: float | None = None,
 ) -> ProblemOut:
     solved = any(a.outcome == "accepted" for a in attempts)
-    from contests.passk import ks_for, pass_at_k
+    from contests.app.simulation.passk import ks_for, pass_at_k
 
     return ProblemOut(
         index=index,
@@ -114,8 +114,17 @@ def icpc_contest(cid: str, day: int, performance: float | None, rank: int) -> Co
         solved=2,
         points=2,
         penalty=76,
-        order_spread=OrderSpreadOut(
-            n_orders=20, n_unbounded=0, mean=1500, sd=40, min=1400, p05=1420, median=1500, p95=1580, max=1600
+        order_spread=Spread(
+            estimator="cf-performance",
+            n_orders=20,
+            n_unbounded=0,
+            mean=1500,
+            sd=40,
+            min=1400,
+            p05=1420,
+            median=1500,
+            p95=1580,
+            max=1600,
         ),
         problems=problems,
     )

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from contests.app.report.model import load_results
-from contests.results import Results
+from contests.app.simulation.results import Results
 from tests.contests.app.report.chromium import PAGE_FACTS, SKIP_REASON, Browser, chromium_binary
 from tests.contests.app.report.test_html import keep_screenshot
 from tests.contests.app.report.test_markdown import table_after

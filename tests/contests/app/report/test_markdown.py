@@ -7,7 +7,7 @@ from pathlib import Path
 
 from contests.app.report import build_report, write_report
 from contests.app.report.model import load_results
-from contests.results import Results
+from contests.app.simulation.results import Results
 
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from contests.app.report import ResultsFileError, build_report, report_from
 from contests.app.report.method import method_comparison, method_rows
 from contests.app.report.model import attempts_text, leaderboard, load_results
-from contests.results import Results
+from contests.app.simulation.results import Results
 from tests.contests.app.report.fixtures import make_results
 
 

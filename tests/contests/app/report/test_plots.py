@@ -11,7 +11,7 @@ from PIL import Image
 
 from contests.app.report import build_report, report_from
 from contests.app.report.plots import DPI, NARROW, WIDE, all_plots, colour, distribution_plots, rating_plot
-from contests.results import Results
+from contests.app.simulation.results import Results
 
 
 def image(png: bytes) -> Image.Image:

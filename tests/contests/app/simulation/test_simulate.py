@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from contests.agents import make_agent
+from contests.app.simulation import SimulateOptions, SimulationError, simulate
+from contests.app.simulation.results import Results, schema
 from contests.formats.native import read_contest
-from contests.results import Results, schema
 from contests.rules import Row, RuleSet, rank_of
-from contests.simulate import SimulateOptions, SimulationError, simulate
 from judge.judge import Judge
 from tests.contests.app.simulation.conftest import (
     MAX_OK,
@@ -265,7 +265,7 @@ def test_demo_agent_on_test_contest(tmp_path: Path) -> None:
 
 
 def test_bundled_rounds_with_demo_agent(tmp_path: Path) -> None:
-    from contests.simulate import load_contest
+    from contests.catalog import load_contest
 
     contests = [load_contest("cpelo-round-1"), load_contest("cpelo-icpc-1")]
     r = simulate(contests, make_agent("demo:1900"), SimulateOptions(samples=2, timing="alphacode", jobs=2))
@@ -294,7 +294,7 @@ def test_schema_names_the_required_fields() -> None:
 
 def test_bundled_rounds_with_replay_of_their_jury_solutions(tmp_path: Path) -> None:
     """A replay file built from the bundled rounds' own solutions: accepted ones solve, wrong ones do not."""
-    from contests.simulate import load_contest
+    from contests.catalog import load_contest
 
     contests = [load_contest("cpelo-round-1"), load_contest("cpelo-icpc-1")]
     lines = []

@@ -11,11 +11,22 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from elo.uncertainty import Spread
+from judge.verdict import Verdict
 
 SCHEMA_VERSION = 1
 
 AttemptPolicy = Literal["generation-order", "random-orders"]
+
+
+def verdict_short(verdict: str) -> str:
+    """The judge's abbreviation of a verdict (AC, WA, TLE, ...); an unknown string stays as it is."""
+    try:
+        return Verdict(verdict).short
+    except ValueError:
+        return verdict
 
 
 class AttemptOut(BaseModel):
@@ -50,20 +61,6 @@ class ProblemOut(BaseModel):
     attempts: list[AttemptOut]
 
 
-class OrderSpreadOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    n_orders: int
-    n_unbounded: int
-    mean: float
-    sd: float
-    min: float
-    p05: float
-    median: float
-    p95: float
-    max: float
-
-
 class ContestOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -92,9 +89,7 @@ class ContestOut(BaseModel):
     solved: int
     points: float
     penalty: int
-    order_spread: OrderSpreadOut | None = Field(
-        None, description="random-orders: performance over the orders"
-    )
+    order_spread: Spread | None = Field(None, description="random-orders: performance over the orders")
     problems: list[ProblemOut]
 
 
@@ -122,6 +117,25 @@ class PercentileOut(BaseModel):
 class Results(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _name_older_spreads(cls, data: Any) -> Any:
+        """Files written before the spreads named their estimator: it is the results' estimator."""
+        if not isinstance(data, dict):
+            return data
+        name = data.get("estimator", "")
+
+        def named(holder: Any) -> Any:
+            spread = holder.get("order_spread") if isinstance(holder, dict) else None
+            if isinstance(spread, dict) and "estimator" not in spread:
+                return {**holder, "order_spread": {"estimator": name, **spread}}
+            return holder
+
+        data = named(data)
+        if isinstance(data.get("contests"), list):
+            data = {**data, "contests": [named(c) for c in data["contests"]]}
+        return data
+
     schema_version: int = SCHEMA_VERSION
     cpelo_version: str
     created_at: datetime
@@ -142,7 +156,7 @@ class Results(BaseModel):
     ci: list[float | None] = Field(description="[low, high] confidence interval of the rating")
     ci_level: float
     standard_error: float | None = None
-    order_spread: OrderSpreadOut | None = Field(None, description="random-orders: rating over the orders")
+    order_spread: Spread | None = Field(None, description="random-orders: rating over the orders")
     percentile: float | None = Field(description="percent of the population rated below the rating")
     percentile_detail: PercentileOut | None = None
     population: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contests.timing import HumanSolve, TimingModel, human_median_minute, minutes
+from contests.app.simulation.timing import HumanSolve, TimingModel, human_median_minute, minutes
 
 SOLVES = [HumanSolve(0, 10), HumanSolve(0, 20), HumanSolve(0, 40), HumanSolve(1, 30), HumanSolve(2, 50)]
 

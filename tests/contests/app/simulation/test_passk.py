@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contests.passk import ProblemSamples, band_of, by_band, ks_for, pass_at_k
+from contests.app.simulation.passk import ProblemSamples, band_of, by_band, ks_for, pass_at_k
 
 
 def brute(n: int, c: int, k: int) -> Fraction:

@@ -1,0 +1,52 @@
+"""What several commands share: the settings object built once from the environment, and shared options.
+
+The settings (`contests.app.settings.Settings`) are read once, at the first command that needs them,
+and kept on the root click context; options such as `--sandbox` replace fields of that object, which
+the command then passes down. Nothing here writes the environment.
+"""
+
+from __future__ import annotations
+
+import click
+from pydantic import ValidationError
+
+from contests.app.cli.errors import CpeloUsageError
+from contests.app.settings import Settings
+
+ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
+TIMING_CHOICE = click.Choice(["zero", "human-median", "alphacode", "latency"])
+
+
+def current_settings(ctx: click.Context | None = None) -> Settings:
+    """This invocation's settings: read from the environment (CPELO_*) on first use."""
+    root = (ctx or click.get_current_context()).find_root()
+    if not isinstance(root.obj, Settings):
+        try:
+            root.obj = Settings()
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = "CPELO_" + "_".join(str(part) for part in error["loc"]).upper()
+            raise CpeloUsageError(f"environment {name}={error.get('input')!r}: {error['msg']}") from None
+    return root.obj
+
+
+def _update_settings(ctx: click.Context, **changes: object) -> None:
+    root = ctx.find_root()
+    root.obj = current_settings(ctx).model_copy(update=changes)
+
+
+def _set_backend(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        _update_settings(ctx, sandbox_backend=value)
+
+
+sandbox_option = click.option(
+    "--sandbox",
+    type=click.Choice(["native", "docker"]),
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_backend,
+    help="Sandbox backend for untrusted code (default: CPELO_SANDBOX_BACKEND or native); docker runs "
+    "every test through the native runner inside a hardened container.",
+)

@@ -1,0 +1,56 @@
+"""What a simulation is asked to do (`SimulateOptions`) and how it shows progress (`Reporter`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contests.app.simulation.results import AttemptPolicy
+from contests.app.simulation.timing import TimingModel
+from elo import estimators as est
+from elo.percentile import DEFAULT_POPULATION
+
+
+class SimulateOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    samples: int = Field(10, ge=1, description="samples generated per problem (K)")
+    attempts: int | None = Field(None, ge=1, description="most submissions per problem (default K)")
+    timing: TimingModel = TimingModel.HUMAN_MEDIAN
+    estimator: est.EstimatorName = "cf-performance"
+    population: str = DEFAULT_POPULATION
+    policy: AttemptPolicy = "generation-order"
+    n_orders: int = Field(100, ge=1, description="random-orders: how many orders")
+    filter_samples: bool = False
+    filter_counted: bool = False
+    jobs: int = Field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))), ge=1)
+    after: datetime | None = None
+    before: datetime | None = None
+    n_boot: int = Field(1000, ge=10)
+    level: float = Field(0.95, gt=0, lt=1)
+    seed: int = 0
+    new_account: bool = Field(False, description="replay: the May-2020 new-account rules")
+    executor: Literal["local", "ray"] = Field("local", description="where judging units run: local or ray")
+    ray_address: str | None = Field(None, description="ray: the cluster's address (None: Ray's default)")
+
+    @property
+    def budget(self) -> int:
+        """Most submissions per problem."""
+        return self.attempts or self.samples
+
+
+class Reporter(Protocol):
+    """Progress display: `task(description, total)` returns a callable that advances it by n."""
+
+    def task(self, description: str, total: int) -> Callable[[int], None]: ...
+
+
+class Silent:
+    """No progress display."""
+
+    def task(self, description: str, total: int) -> Callable[[int], None]:
+        return lambda n: None
