@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     compile_cache: Path = Field(
         default_factory=lambda: _cache_home() / "compile", description="compiled programs"
     )
+    compile_cache_max_bytes: int = Field(
+        2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
+    )
+    max_program_bytes: int = Field(
+        64 * MiB, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+    )
     work_dir: Path | None = Field(None, description="judge scratch dirs; None: temp")
 
     # The judge service (`cpelo serve`, `cpelo worker`): CPELO_SERVICE_*.
@@ -71,6 +77,17 @@ class Settings(BaseSettings):
     service_default_rate_per_minute: int = Field(600, gt=0)
     service_executor: Literal["local", "ray"] = Field("local")
     service_ray_address: str | None = Field(None)
+    service_max_time_limit_s: float = Field(10.0, gt=0, allow_inf_nan=False)
+    service_max_memory_bytes: int = Field(2048 * MiB, gt=0)
+    service_max_tests: int = Field(500, gt=0)
+    service_max_cpu_s_per_submission: float = Field(600.0, gt=0, allow_inf_nan=False)
+    service_max_queued_per_token: int = Field(200, gt=0)
+    service_max_queued_cpu_s_per_token: float = Field(3600.0, gt=0, allow_inf_nan=False)
+    service_head_timeout_s: float = Field(10.0, gt=0)
+    service_body_read_timeout_s: float = Field(30.0, gt=0)
+    service_keep_alive_s: float = Field(5.0, gt=0)
+    service_max_connections: int = Field(1000, gt=0)
+    service_retention_days: float | None = Field(30.0, gt=0)
 
     @property
     def contests_dir(self) -> Path:
@@ -85,7 +102,11 @@ class Settings(BaseSettings):
 
     def judge_config(self) -> JudgeConfig:
         return JudgeConfig(
-            compile_cache=self.compile_cache, work_dir=self.work_dir, sandbox=self.sandbox_config()
+            compile_cache=self.compile_cache,
+            compile_cache_max_bytes=self.compile_cache_max_bytes,
+            max_program_bytes=self.max_program_bytes,
+            work_dir=self.work_dir,
+            sandbox=self.sandbox_config(),
         )
 
     def service_config(self) -> ServiceConfig:

@@ -143,8 +143,10 @@ def test_json_shape(judge: Judge, make_task: MakeTask) -> None:
 def test_run_just_over_the_limit_is_run_again(judge: Judge, make_task: MakeTask) -> None:
     """A run that ends over the time limit but short of the hard limit is confirmed by running again;
     the fastest run decides. The program burns 1.1 s of CPU on its first run only (a file it leaves in
-    its working directory, which the runs of one test share, tells), so the first run lands over a 1 s
-    limit and the second is well within it."""
+    its working directory tells), so the first run lands over a 1 s limit and the second is well within
+    it. A fresh box forgets that file by design: this judge keeps one box per submission
+    (fresh_box=False, the attack suite's control), which changes nothing in how runs are repeated."""
+    judge = Judge(judge.config.model_copy(update={"fresh_box": False}))
     code = (
         "import os, time\n"
         "flag = 'ran'\n"
