@@ -6,12 +6,12 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 
 from contests.app.cli.errors import CpeloUsageError
 from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings, sandbox_option
-from contests.app.cli.summary import print_summary, progress_reporter
 
 
 def _date(value: str | None, flag: str) -> datetime | None:
@@ -24,13 +24,24 @@ def _date(value: str | None, flag: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) URL with a host, or a one-line usage error naming the value."""
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL (e.g. http://localhost:8000/v1)")
+    return value
+
+
 AGENT_OPTIONS = [
-    click.option("--base-url", help="openai: endpoint base URL (default: env OPENAI_BASE_URL)."),
+    click.option("--base-url", callback=_base_url,
+                 help="openai: endpoint base URL (default: env OPENAI_BASE_URL)."),
     click.option("--api-key", help="openai: API key (default: env OPENAI_API_KEY)."),
     click.option("--lang", "language", default="cpp17", show_default=True,
                  help="Language asked of the model / assumed for bare code."),
-    click.option("--temperature", type=float, default=1.0, show_default=True),
-    click.option("--max-tokens", type=int, default=None),
+    click.option("--temperature", type=click.FloatRange(min=0), default=1.0, show_default=True),
+    click.option("--max-tokens", type=click.IntRange(min=1), default=None),
     click.option("--concurrency", type=click.IntRange(1), default=4, show_default=True,
                  help="Agent requests in flight at once."),
 ]  # fmt: skip
@@ -88,7 +99,9 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option("--before", help="Only contests starting before this date.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Results JSON (caches beside it)."
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results JSON (caches beside it).  [required]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead of the table.")
 @click.option("--schema", "print_schema", is_flag=True, help="Print the results' JSON Schema and exit.")
@@ -137,6 +150,7 @@ def simulate(
     if out is None:
         raise CpeloUsageError("--out FILE is required (the results and their judging cache live there)")
     from contests.agents import AgentOptions, make_agent
+    from contests.app.cli.summary import print_summary, progress_reporter
     from contests.app.simulation import SimulateOptions
     from contests.app.simulation import simulate as run
     from contests.catalog import load_contest

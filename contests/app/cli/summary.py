@@ -52,13 +52,21 @@ def print_summary(results: Results) -> None:
     head = Table(title=f"cpelo rating of {results.agent}", show_header=False, title_justify="left")
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
-    head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
+    if results.below_field:
+        # Last place's performance (e.g. -18) is a floor of the formula, not a measured rating.
+        head.add_row(
+            "rating", f"below the field: solved nothing ({results.estimator} floor {_fmt(results.rating)})"
+        )
+    else:
+        head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
+        head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
     head.add_row("method", results.estimator_note)
     if results.order_spread is not None:
         s = results.order_spread
         head.add_row("over orders", f"mean {s.mean:.0f}, sd {s.sd:.0f}, range [{s.min:.0f}, {s.max:.0f}]")
-    if results.percentile_detail is not None:
+    if results.below_field:
+        head.add_row("percentile", f"n/a (below the field) in {results.population}")
+    elif results.percentile_detail is not None:
         head.add_row("percentile", results.percentile_detail.label)
     else:
         head.add_row("percentile", f"n/a (rating unbounded) in {results.population}")
@@ -86,7 +94,8 @@ def print_summary(results: Results) -> None:
         rank = f"{c.rank} / {c.participants}" if c.rank is not None else "-"
         synthetic = " (synthetic field)" if c.synthetic_standings else ""
         table.add_row(
-            f"{c.id} [{c.rules}]{synthetic}", rank, _fmt(c.performance), str(c.solved), f"{c.points:g}",
+            f"{c.id} [{c.rules}]{synthetic}", rank,
+            "below field" if c.solved == 0 else _fmt(c.performance), str(c.solved), f"{c.points:g}",
             str(c.penalty),
         )  # fmt: skip
     console.print(table)

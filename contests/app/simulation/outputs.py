@@ -53,6 +53,7 @@ def build_results(
         filter_samples=options.filter_samples,
         filter_counted=options.filter_counted,
         rating=rated.rating,
+        below_field=all(c.solved == 0 for c in contests_out),
         ci=lo_hi,
         ci_level=options.level,
         standard_error=rated.standard_error,

@@ -153,6 +153,11 @@ class Results(BaseModel):
     filter_samples: bool = Field(description="samples failing the examples were not submitted (o1-ioi)")
     filter_counted: bool = Field(description="filtered samples still used up the attempt budget")
     rating: float | None = Field(description="None when unbounded (first place everywhere)")
+    below_field: bool = Field(
+        False,
+        description="nothing solved in any contest: `rating` is only where the estimator puts last place, "
+        "the model is below the field",
+    )
     ci: list[float | None] = Field(description="[low, high] confidence interval of the rating")
     ci_level: float
     standard_error: float | None = None

@@ -18,7 +18,7 @@ from contests.agents import Agent
 from contests.app.simulation.aggregate import rate
 from contests.app.simulation.cache import ResultsCache, cache_dir_for
 from contests.app.simulation.errors import SimulationError
-from contests.app.simulation.generate import generate, require_every_contest
+from contests.app.simulation.generate import generate, require_every_contest, require_programs
 from contests.app.simulation.judging import judge_all
 from contests.app.simulation.options import Reporter, Silent, SimulateOptions
 from contests.app.simulation.outputs import build_results, write_results
@@ -54,6 +54,7 @@ def simulate(
         selected, agent, options, reporter, cache_dir / "submissions.jsonl" if cache_dir else None
     )
     require_every_contest(selected, subs, agent)
+    require_programs(subs, agent)
     verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge or JudgeConfig())
     runs = contest_runs(selected, subs, verdicts)
     played = play_all(runs, options)

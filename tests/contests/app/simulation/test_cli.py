@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,14 @@ def test_errors_are_one_line_exit_2(tmp_path: Path) -> None:
             ["simulate", str(cdir), "--agent", "demo:1500", "--out", out, "--population", "martians"],
             "martians",
         ),
+        (["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--max-tokens", "0"], "--max-tokens"),
+        (
+            ["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--temperature", "-1"],
+            "--temperature",
+        ),
+        (["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--base-url", "notaurl"], "notaurl"),
+        # --out is checked after the other arguments: the first mistake is named first.
+        (["simulate", str(cdir), "--agent", "demo:1500"], "--out FILE is required"),
     ]
     for args, message in cases:
         proc = _cpelo(*args)
@@ -131,3 +140,39 @@ def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: 
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0 and server.completions == 6  # completions from the cache
     assert json.loads(again.output)["judged"] == 0  # verdicts from the results cache
+
+
+def test_help_is_fast_and_marks_out_required() -> None:
+    code = "import sys; from contests.app.cli import cli; print(sorted(m for m in ('pydantic', 'matplotlib', "
+    code += "'numpy', 'rich', 'contests.app.simulation') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert loaded.stdout.strip() == "[]", loaded.stdout  # `cpelo --help` loads none of the heavy libraries
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert "simulate" in help_text and "demo" in help_text
+    sim_help = CliRunner().invoke(cli, ["simulate", "--help"]).output
+    assert "--out FILE" in sim_help and "[required]" in sim_help
+
+
+def test_demo_nothing_solved_is_below_the_field(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["demo", "--rating", "-1000", "--jobs", "2", "--out", str(tmp_path / "d.json")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "below the field" in result.output and "per attempt" in result.output
+    data = json.loads((tmp_path / "d.json").read_text())
+    assert data["below_field"] is True and data["contests"][0]["solved"] == 0
+
+
+def test_server_refusing_every_request_fails_loudly(tmp_path: Path, server: FakeServer) -> None:
+    cdir = write_contest(tmp_path)
+    server.failures = [400] * 8
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
+    args = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
+            "--out", str(tmp_path / "o.json")]  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", "from contests.app.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **env},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "4 of 4 samples produced no program" in proc.stderr and "HTTP 400" in proc.stderr
+    assert "try later" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
