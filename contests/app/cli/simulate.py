@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import click
@@ -34,6 +36,18 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _json_object(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"{value!r} is not JSON ({exc.msg})") from None
+    if not isinstance(parsed, dict):
+        raise click.BadParameter(f"{value!r} is not a JSON object")
+    return parsed
+
+
 AGENT_OPTIONS = [
     click.option("--base-url", callback=_base_url,
                  help="openai: endpoint base URL (default: env OPENAI_BASE_URL)."),
@@ -42,6 +56,16 @@ AGENT_OPTIONS = [
                  help="Language asked of the model / assumed for bare code."),
     click.option("--temperature", type=click.FloatRange(min=0), default=1.0, show_default=True),
     click.option("--max-tokens", type=click.IntRange(min=1), default=None),
+    click.option("--max-completion-tokens", type=click.IntRange(min=1), default=None,
+                 help="openai: o-series cap (they refuse --max-tokens)."),
+    click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), default=None),
+    click.option("--reasoning-effort", default=None, help="openai: reasoning models, e.g. low|medium|high."),
+    click.option("--extra-body", callback=_json_object, default=None,
+                 help="openai: JSON object merged into each request (e.g. '{\"top_k\": 20}')."),
+    click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=600,
+                 show_default=True, help="openai: seconds per request."),
+    click.option("--retries", type=click.IntRange(min=0), default=6, show_default=True,
+                 help="openai: retries of 429/5xx/timeouts (unreachable endpoints: 2)."),
     click.option("--concurrency", type=click.IntRange(1), default=4, show_default=True,
                  help="Agent requests in flight at once."),
 ]  # fmt: skip
@@ -103,6 +127,10 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Results JSON (caches beside it).  [required]",
 )
+@click.option("--price-in", type=click.FloatRange(min=0), default=None, help="USD per million prompt tokens.")
+@click.option(
+    "--price-out", type=click.FloatRange(min=0), default=None, help="USD per million completion tokens."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead of the table.")
 @click.option("--schema", "print_schema", is_flag=True, help="Print the results' JSON Schema and exit.")
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
@@ -127,6 +155,8 @@ def simulate(
     before: str | None,
     seed: int,
     out: Path | None,
+    price_in: float | None,
+    price_out: float | None,
     as_json: bool,
     print_schema: bool,
     no_progress: bool,
@@ -135,6 +165,12 @@ def simulate(
     language: str,
     temperature: float,
     max_tokens: int | None,
+    max_completion_tokens: int | None,
+    top_p: float | None,
+    reasoning_effort: str | None,
+    extra_body: dict[str, Any] | None,
+    timeout_s: float,
+    retries: int,
     concurrency: int,
 ) -> None:
     """Simulate CONTEST... (bundled names or contest directories) with an agent and rate it."""
@@ -172,6 +208,8 @@ def simulate(
             "seed": seed,
             "executor": executor,
             "ray_address": ray_address,
+            "price_in": price_in,
+            "price_out": price_out,
             **({"jobs": jobs} if jobs else {}),
         }
     )
@@ -184,6 +222,12 @@ def simulate(
             language=language,
             temperature=temperature,
             max_tokens=max_tokens,
+            max_completion_tokens=max_completion_tokens,
+            top_p=top_p,
+            reasoning_effort=reasoning_effort,
+            extra_body=extra_body,
+            timeout_s=timeout_s,
+            max_retries=retries,
             concurrency=concurrency,
         ),
         cache_dir=settings.cache_dir / "completions",

@@ -82,6 +82,20 @@ def print_summary(results: Results) -> None:
     if results.rating_note:
         head.add_row("note", results.rating_note)
     head.add_row("judged", f"{results.judged} new, {results.judge_cache_hits} from cache")
+    if results.run is not None and results.run.agent.get("base_url"):
+        agent = results.run.agent
+        head.add_row("endpoint", f"{agent.get('model')} at {agent['base_url']}")
+    if results.usage is not None and (results.usage.prompt_tokens or results.usage.completion_tokens):
+        u = results.usage
+        head.add_row(
+            "usage",
+            f"{u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion tokens "
+            f"({u.reasoning_tokens:,} reasoning) over {u.samples} samples",
+        )
+    if results.usage is not None and results.usage.without_program:
+        head.add_row("no program", f"{results.usage.without_program} of {results.usage.samples} samples")
+    if results.cost is not None:
+        head.add_row("cost", f"${results.cost.usd:.4f}")
     if results.standard_error is not None:
         head.add_row("std. error", f"{results.standard_error:.0f}")
     console.print(head)

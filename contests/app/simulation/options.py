@@ -36,6 +36,8 @@ class SimulateOptions(BaseModel):
     new_account: bool = Field(False, description="replay: the May-2020 new-account rules")
     executor: Literal["local", "ray"] = Field("local", description="where judging units run: local or ray")
     ray_address: str | None = Field(None, description="ray: the cluster's address (None: Ray's default)")
+    price_in: float | None = Field(None, ge=0, description="USD per million prompt tokens (for the cost)")
+    price_out: float | None = Field(None, ge=0, description="USD per million completion tokens")
 
     @property
     def budget(self) -> int:

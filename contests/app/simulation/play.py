@@ -46,6 +46,10 @@ class SampleOutcome:
     verdict: str | None
     failed_test: int | None
     latency_s: float | None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    no_program: str | None = None
 
 
 @dataclass
@@ -188,6 +192,10 @@ def contest_runs(
                     verdict=str(r.verdict) if r is not None else None,
                     failed_test=r.failed_test if r is not None else None,
                     latency_s=s.latency_s,
+                    prompt_tokens=s.prompt_tokens,
+                    completion_tokens=s.tokens,
+                    reasoning_tokens=s.reasoning_tokens,
+                    no_program=None if s.has_code else (s.error or "empty program"),
                 )
             )
         runs.append(ContestRun(c, _contexts(c, by_problem), _field(c)))

@@ -40,6 +40,22 @@ class AttemptOut(BaseModel):
     counted: bool = Field(description="whether it is a counted wrong attempt (penalised)")
 
 
+class SampleOut(BaseModel):
+    """One generated sample: what it cost, and why it gave no program if it did not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sample: int
+    verdict: str | None = Field(None, description="the judge's verdict (None: no program to judge)")
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = Field(None, description="of the completion tokens, spent reasoning")
+    latency_s: float | None = None
+    no_program: str | None = Field(
+        None, description="why no program came out: HTTP error text, no code block, ..."
+    )
+
+
 class ProblemOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,7 +74,12 @@ class ProblemOut(BaseModel):
     without_code: int = Field(0, description="samples from which no program could be taken")
     filtered: int = Field(0, description="samples dropped because they failed the examples")
     pass_at_k: dict[str, float] = Field(default_factory=dict)
+    time_limit_s: float | None = Field(None, description="the time limit judged with (CPU s per test)")
+    memory_limit_mb: int | None = Field(None, description="the memory limit judged with")
     attempts: list[AttemptOut]
+    sample_details: list[SampleOut] = Field(
+        default_factory=list, description="every sample, submitted or not"
+    )
 
 
 class ContestOut(BaseModel):
@@ -112,6 +133,37 @@ class PercentileOut(BaseModel):
     date: str
     source: str
     n: int
+
+
+class UsageOut(BaseModel):
+    """Totals over every sample of the run (cached completions included: what the samples cost once)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int
+    completion_tokens: int
+    reasoning_tokens: int
+    samples: int
+    without_program: int
+    latency_s: float = Field(description="sum of the samples' latencies")
+
+
+class CostOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_in: float = Field(description="USD per million prompt tokens")
+    price_out: float = Field(description="USD per million completion tokens (reasoning included)")
+    usd: float
+
+
+class RunOut(BaseModel):
+    """What ran: the agent as it describes itself (model, endpoint, sampling, prompt; never a key) and the
+    judge's sandbox backend."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: dict[str, Any] = Field(default_factory=dict)
+    sandbox_backend: str | None = None
 
 
 class Results(BaseModel):
@@ -172,6 +224,9 @@ class Results(BaseModel):
     judged: int = Field(description="submissions judged in this run (cache misses)")
     judge_cache_hits: int = Field(description="submissions whose verdict came from the results cache")
     wall_time_s: float
+    run: RunOut | None = Field(None, description="what ran (absent in files written before it was kept)")
+    usage: UsageOut | None = None
+    cost: CostOut | None = Field(None, description="given --price-in/--price-out")
     contests: list[ContestOut]
 
 

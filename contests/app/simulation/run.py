@@ -23,7 +23,7 @@ from contests.app.simulation.judging import judge_all
 from contests.app.simulation.options import Reporter, Silent, SimulateOptions
 from contests.app.simulation.outputs import build_results, write_results
 from contests.app.simulation.play import contest_runs, play_all
-from contests.app.simulation.results import Results
+from contests.app.simulation.results import Results, RunOut
 from contests.app.simulation.window import select
 from contests.contest import Contest
 from elo.percentile import population
@@ -55,7 +55,8 @@ def simulate(
     )
     require_every_contest(selected, subs, agent)
     require_programs(subs, agent)
-    verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge or JudgeConfig())
+    judge = judge or JudgeConfig()
+    verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge)
     runs = contest_runs(selected, subs, verdicts)
     played = play_all(runs, options)
     results = build_results(
@@ -68,6 +69,7 @@ def simulate(
         judged=judged,
         hits=hits,
         wall_time_s=round(time.monotonic() - started, 3),
+        run_info=RunOut(agent=agent.describe(), sandbox_backend=judge.sandbox.backend),
     )
     if out is not None:
         write_results(results, out)

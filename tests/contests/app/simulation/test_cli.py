@@ -129,7 +129,9 @@ def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: 
     server.failures = [429, 500]
     env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
     args = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
-            "--timing", "latency", "--out", str(out), "--json"]  # fmt: skip
+            "--timing", "latency", "--out", str(out), "--json", "--max-completion-tokens", "64",
+            "--top-p", "0.9", "--timeout", "30", "--retries", "3",
+            "--price-in", "1", "--price-out", "10"]  # fmt: skip
     result = CliRunner().invoke(cli, args, env=env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -137,6 +139,18 @@ def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: 
     # The reply prints a + b: right for A, wrong for B (it reads the wrong input).
     assert a["solved"] and not b["solved"] and a["attempts"][0]["minute"] < 1
     assert server.completions == 4 + 2  # two injected failures were retried
+    assert data["usage"] == {
+        "prompt_tokens": 400, "completion_tokens": 17 + 18 + 17 + 18, "reasoning_tokens": 20, "samples": 4,
+        "without_program": 0, "latency_s": data["usage"]["latency_s"],
+    }  # fmt: skip
+    assert data["cost"] == {"price_in": 1.0, "price_out": 10.0, "usd": round((400 + 700) / 1e6, 6)}
+    agent = data["run"]["agent"]
+    assert agent["model"] == "fake" and agent["base_url"] == server.url and "sk-x" not in json.dumps(data)
+    assert agent["sampling"]["max_completion_tokens"] == 64 and agent["sampling"]["top_p"] == 0.9
+    assert data["run"]["sandbox_backend"] in ("native", "docker")
+    assert a["time_limit_s"] and a["memory_limit_mb"] and len(a["sample_details"]) == 2
+    assert a["sample_details"][0]["reasoning_tokens"] == 5 and a["sample_details"][0]["no_program"] is None
+    assert server.calls[-1]["max_completion_tokens"] == 64 and server.calls[-1]["seed"] in (0, 1)
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0 and server.completions == 6  # completions from the cache
     assert json.loads(again.output)["judged"] == 0  # verdicts from the results cache
