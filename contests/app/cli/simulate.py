@@ -36,6 +36,15 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+SELECT_NAMES = ("generation-order", "random-orders", "filter-examples", "cluster", "majority")
+
+
+def _select(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value in SELECT_NAMES or (value.startswith("rerank:") and value != "rerank:"):
+        return value
+    raise click.BadParameter(f"{value!r}: expected one of {', '.join(SELECT_NAMES)} or rerank:CMD")
+
+
 def _json_object(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Any] | None:
     if value is None:
         return None
@@ -108,7 +117,21 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--orders", type=click.IntRange(1), default=100, show_default=True, help="random-orders: how many."
 )
-@click.option("--filter-samples", is_flag=True, help="Do not submit samples failing the examples (o1-ioi).")
+@click.option(
+    "--select",
+    default=None,
+    callback=_select,
+    help="What to submit of the K samples: generation-order | random-orders | filter-examples (o1-ioi) | "
+    "cluster (AlphaCode) | majority | rerank:CMD (CMD scores the candidates, JSON in and out).",
+)
+@click.option(
+    "--extra-inputs",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="cluster/majority: extra inputs per problem (mutated examples).",
+)
+@click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option("--filter-counted", is_flag=True, help="Filtered samples still use up the attempt budget.")
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
 @click.option(
@@ -146,6 +169,8 @@ def simulate(
     population: str | None,
     policy: str,
     orders: int,
+    select: str | None,
+    extra_inputs: int,
     filter_samples: bool,
     filter_counted: bool,
     jobs: int | None,
@@ -200,6 +225,8 @@ def simulate(
             "estimator": estimator,
             "population": population or DEFAULT_POPULATION,
             "policy": policy,
+            "select": select or ("filter-examples" if filter_samples else policy),
+            "extra_inputs": extra_inputs,
             "n_orders": orders,
             "filter_samples": filter_samples,
             "filter_counted": filter_counted,

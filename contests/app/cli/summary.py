@@ -73,7 +73,7 @@ def print_summary(results: Results) -> None:
     head.add_row("timing", results.timing)
     samples = f"{results.samples} sample{'s' if results.samples != 1 else ''}"
     attempts = f"{results.attempts_limit} attempt{'s' if results.attempts_limit != 1 else ''}"
-    policy = f"{results.attempt_policy}, {samples} per problem, up to {attempts}"
+    policy = f"{results.select}, {samples} per problem, up to {attempts}"
     if results.filter_samples:
         policy += ", samples failing the examples filtered" + (" (counted)" if results.filter_counted else "")
     head.add_row("attempts", policy)

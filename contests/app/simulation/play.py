@@ -61,6 +61,8 @@ class ProblemContext:
     n_examples: int
     solves: list[HumanSolve]
     samples: list[SampleOutcome] = field(default_factory=list)
+    ranking: list[int] | None = None  # cluster/majority/rerank: sample numbers to submit, in order
+    clusters: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,10 @@ def _latencies(ctx: ProblemContext, ordered: list[SampleOutcome], options: Simul
 
 
 def contest_runs(
-    contests: list[Contest], subs: list[Submission], verdicts: dict[SampleKey, JudgeResult]
+    contests: list[Contest],
+    subs: list[Submission],
+    verdicts: dict[SampleKey, JudgeResult],
+    rankings: dict[tuple[str, str], tuple[list[int], int | None]] | None = None,
 ) -> list[ContestRun]:
     """Every contest with its samples' outcomes, problem by problem, and its human field."""
     runs = []
@@ -198,7 +203,12 @@ def contest_runs(
                     no_program=None if s.has_code else (s.error or "empty program"),
                 )
             )
-        runs.append(ContestRun(c, _contexts(c, by_problem), _field(c)))
+        contexts = _contexts(c, by_problem)
+        for ctx in contexts:
+            ranked = (rankings or {}).get((c.id, ctx.problem.index or ""))
+            if ranked is not None:
+                ctx.ranking, ctx.clusters = ranked
+        runs.append(ContestRun(c, contexts, _field(c)))
     return runs
 
 
@@ -246,6 +256,9 @@ def _field(contest: Contest) -> HumanField | None:
 
 def orders(run: ContestRun, options: SimulateOptions) -> list[list[list[int]]]:
     """Per order, per problem: the positions of its samples in submission order."""
+    if all(p.ranking is not None for p in run.problems):
+        position = [{s.sample: i for i, s in enumerate(p.samples)} for p in run.problems]
+        return [[[pos[n] for n in p.ranking or []] for p, pos in zip(run.problems, position, strict=True)]]
     if options.policy == "generation-order":
         return [[list(range(len(p.samples))) for p in run.problems]]
     out = []

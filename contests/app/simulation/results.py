@@ -74,6 +74,7 @@ class ProblemOut(BaseModel):
     without_code: int = Field(0, description="samples from which no program could be taken")
     filtered: int = Field(0, description="samples dropped because they failed the examples")
     pass_at_k: dict[str, float] = Field(default_factory=dict)
+    clusters: int | None = Field(None, description="cluster: how many behaviours the candidates showed")
     time_limit_s: float | None = Field(None, description="the time limit judged with (CPU s per test)")
     memory_limit_mb: int | None = Field(None, description="the memory limit judged with")
     attempts: list[AttemptOut]
@@ -201,6 +202,7 @@ class Results(BaseModel):
     samples: int = Field(description="samples generated per problem (K)")
     attempts_limit: int = Field(description="most submissions per problem")
     attempt_policy: AttemptPolicy
+    select: str = Field("generation-order", description="which samples were submitted, in which order")
     n_orders: int = Field(description="random orders drawn (1 for generation-order)")
     filter_samples: bool = Field(description="samples failing the examples were not submitted (o1-ioi)")
     filter_counted: bool = Field(description="filtered samples still used up the attempt budget")

@@ -24,6 +24,7 @@ from contests.app.simulation.options import Reporter, Silent, SimulateOptions
 from contests.app.simulation.outputs import build_results, write_results
 from contests.app.simulation.play import contest_runs, play_all
 from contests.app.simulation.results import Results, RunOut
+from contests.app.simulation.selection import rankings, ranks
 from contests.app.simulation.window import select
 from contests.contest import Contest
 from elo.percentile import population
@@ -57,7 +58,11 @@ def simulate(
     require_programs(subs, agent)
     judge = judge or JudgeConfig()
     verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge)
-    runs = contest_runs(selected, subs, verdicts)
+    ranked = None
+    if ranks(options):
+        found = rankings(selected, subs, verdicts, options, judge, reporter)
+        ranked = {key: (r.samples, r.clusters) for key, r in found.items()}
+    runs = contest_runs(selected, subs, verdicts, ranked)
     played = play_all(runs, options)
     results = build_results(
         agent=agent.spec,
