@@ -132,6 +132,12 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     help="cluster/majority: extra inputs per problem (mutated examples).",
 )
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
+@click.option(
+    "--curve",
+    "with_curve",
+    is_flag=True,
+    help="Also rate at k = 1, 2, 4, ..., K samples (and 1 attempt): the test-time-compute curve.",
+)
 @click.option("--filter-counted", is_flag=True, help="Filtered samples still use up the attempt budget.")
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
 @click.option(
@@ -172,6 +178,7 @@ def simulate(
     select: str | None,
     extra_inputs: int,
     filter_samples: bool,
+    with_curve: bool,
     filter_counted: bool,
     jobs: int | None,
     executor: str,
@@ -227,6 +234,7 @@ def simulate(
             "policy": policy,
             "select": select or ("filter-examples" if filter_samples else policy),
             "extra_inputs": extra_inputs,
+            "curve": with_curve,
             "n_orders": orders,
             "filter_samples": filter_samples,
             "filter_counted": filter_counted,

@@ -116,6 +116,16 @@ def print_summary(results: Results) -> None:
     if len(results.contests) <= 3:
         for c in results.contests:
             console.print(_problem_table(c))
+    if results.curve:
+        curve = Table(title=f"test-time-compute curve ({results.select})", title_justify="left")
+        for col in ("samples", "attempts", "rating", f"{results.ci_level:.0%} CI", "subsets"):
+            curve.add_column(col, justify="right")
+        for p in results.curve:
+            curve.add_row(
+                str(p.samples), str(p.attempts), _fmt(p.rating), f"[{_fmt(p.ci[0])}, {_fmt(p.ci[1])}]",
+                str(p.subsets),
+            )  # fmt: skip
+        console.print(curve)
     if results.pass_at_k:
         bands = Table(title="pass@k by difficulty band", title_justify="left")
         keys = sorted(

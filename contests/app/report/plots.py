@@ -410,10 +410,62 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
     return _png(fig)
 
 
+def curve_plot(report: Report) -> Plot | None:
+    """Rating against samples per problem (the test-time-compute curve), one line per model and attempt
+    budget, with the interval as a band; None when no results hold a curve."""
+    if not any(e.results.curve for e in report.entries):
+        return None
+    text = "; ".join(
+        f"{e.label}: " + ", ".join(
+            f"k={p.samples}/a={p.attempts} {p.rating:.0f}" for p in e.results.curve if p.rating is not None
+        )
+        for e in report.entries if e.results.curve
+    )  # fmt: skip
+    return Plot(
+        "curve", "Rating against samples (test-time compute)", f"Rating at k samples: {text}",
+        _draw_curve(report, WIDE), _draw_curve(report, NARROW),
+    )  # fmt: skip
+
+
+def _draw_curve(report: Report, size: Size) -> bytes:
+    fig, ax = _figure(size.width, 3.6)
+    values: list[float | None] = []
+    for i, entry in enumerate(report.entries):
+        pts = entry.results.curve
+        for budget, style in (("k", "-"), ("1", "--")):
+            line = [p for p in pts if (p.attempts == 1) == (budget == "1") and p.rating is not None]
+            if budget == "k":
+                line = [p for p in pts if p.attempts == min(p.samples, entry.results.attempts_limit)]
+                line = [p for p in line if p.rating is not None]
+            if not line:
+                continue
+            ks = [p.samples for p in line]
+            ys = [float(p.rating or 0) for p in line]
+            lo = [p.ci[0] if p.ci[0] is not None else y for p, y in zip(line, ys, strict=True)]
+            hi = [p.ci[1] if p.ci[1] is not None else y for p, y in zip(line, ys, strict=True)]
+            values += [*ys, *lo, *hi]
+            label = f"{entry.label} ({line[0].select}, {'up to k' if budget == 'k' else '1'} attempt"
+            label += "s)" if budget == "k" else ")"
+            ax.plot(ks, ys, style, marker="o", color=colour(i), label=label, zorder=3)
+            if budget == "k":
+                ax.fill_between(ks, lo, hi, color=colour(i), alpha=0.15, lw=0, zorder=2)
+    low, high = _finite_span(values, pad=100)
+    _rank_bands(ax, low, high, vertical=False)
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(low, high)
+    ax.set_xlabel("samples per problem (k); band: confidence interval", fontsize=9)
+    ax.set_ylabel("rating", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    return _png(fig)
+
+
 def all_plots(report: Report) -> list[Plot]:
     """Every figure of the report, in reading order."""
+    curve = curve_plot(report)
     return [
         rating_plot(report),
+        *([curve] if curve is not None else []),
         performance_plot(report),
         solve_rate_plot(report),
         *distribution_plots(report),

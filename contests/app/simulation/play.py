@@ -63,6 +63,7 @@ class ProblemContext:
     samples: list[SampleOutcome] = field(default_factory=list)
     ranking: list[int] | None = None  # cluster/majority/rerank: sample numbers to submit, in order
     clusters: int | None = None
+    behaviours: dict[int, tuple[str, ...]] | None = None  # cluster/majority: per sample, for --curve
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def contest_runs(
     contests: list[Contest],
     subs: list[Submission],
     verdicts: dict[SampleKey, JudgeResult],
-    rankings: dict[tuple[str, str], tuple[list[int], int | None]] | None = None,
+    rankings: dict[tuple[str, str], tuple[list[int], int | None, dict[int, tuple[str, ...]] | None]]
+    | None = None,
 ) -> list[ContestRun]:
     """Every contest with its samples' outcomes, problem by problem, and its human field."""
     runs = []
@@ -207,7 +209,7 @@ def contest_runs(
         for ctx in contexts:
             ranked = (rankings or {}).get((c.id, ctx.problem.index or ""))
             if ranked is not None:
-                ctx.ranking, ctx.clusters = ranked
+                ctx.ranking, ctx.clusters, ctx.behaviours = ranked
         runs.append(ContestRun(c, contexts, _field(c)))
     return runs
 

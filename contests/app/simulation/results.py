@@ -136,6 +136,19 @@ class PercentileOut(BaseModel):
     n: int
 
 
+class CurvePoint(BaseModel):
+    """One point of the test-time-compute curve: the rating from k of the K samples."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    samples: int = Field(description="k samples per problem")
+    attempts: int = Field(description="most submissions per problem")
+    select: str
+    rating: float | None
+    ci: list[float | None]
+    subsets: int = Field(1, description="random k-subsets averaged over")
+
+
 class UsageOut(BaseModel):
     """Totals over every sample of the run (cached completions included: what the samples cost once)."""
 
@@ -229,6 +242,7 @@ class Results(BaseModel):
     run: RunOut | None = Field(None, description="what ran (absent in files written before it was kept)")
     usage: UsageOut | None = None
     cost: CostOut | None = Field(None, description="given --price-in/--price-out")
+    curve: list[CurvePoint] = Field(default_factory=list, description="--curve: rating against samples")
     contests: list[ContestOut]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from contests.agents import Agent
 from contests.app.simulation.aggregate import rate
 from contests.app.simulation.cache import ResultsCache, cache_dir_for
+from contests.app.simulation.curve import curve
 from contests.app.simulation.errors import SimulationError
 from contests.app.simulation.generate import generate, require_every_contest, require_programs
 from contests.app.simulation.judging import judge_all
@@ -61,7 +62,7 @@ def simulate(
     ranked = None
     if ranks(options):
         found = rankings(selected, subs, verdicts, options, judge, reporter)
-        ranked = {key: (r.samples, r.clusters) for key, r in found.items()}
+        ranked = {key: (r.samples, r.clusters, r.behaviours) for key, r in found.items()}
     runs = contest_runs(selected, subs, verdicts, ranked)
     played = play_all(runs, options)
     results = build_results(
@@ -76,6 +77,8 @@ def simulate(
         wall_time_s=round(time.monotonic() - started, 3),
         run_info=RunOut(agent=agent.describe(), sandbox_backend=judge.sandbox.backend),
     )
+    if options.curve:
+        results.curve = curve(runs, options)
     if out is not None:
         write_results(results, out)
     return results

@@ -46,6 +46,7 @@ class Ranking:
     samples: list[int]  # sample numbers, in submission order
     clusters: int | None = None  # cluster: how many behaviours the candidates showed
     extra_inputs: int = 0
+    behaviours: dict[int, Behaviour] | None = None  # cluster/majority: to rank any subset again (--curve)
 
 
 def ranks(options: SimulateOptions) -> bool:
@@ -90,7 +91,8 @@ def rankings(
             ]  # fmt: skip
             inputs = extra_inputs(p, options.extra_inputs, options.seed)
             behaviours = _behaviours(judge, to_judge_task(p), passing, inputs, config)
-            out[key] = _by_behaviour(options.select, passing, behaviours, len(inputs))
+            ranked = by_behaviour(options.select, [s.sample for s in passing], behaviours, len(inputs))
+            out[key] = Ranking(ranked.samples, ranked.clusters, len(inputs), behaviours)
         advance(1)
     return out
 
@@ -110,13 +112,13 @@ def _behaviours(
     return out
 
 
-def _by_behaviour(
-    select: str, passing: list[Submission], behaviours: dict[int, Behaviour], n_inputs: int
-) -> Ranking:
+def by_behaviour(select: str, passing: list[int], behaviours: dict[int, Behaviour], n_inputs: int) -> Ranking:
+    """Rank the samples `passing` (sample numbers) by their behaviours: clusters, or agreement."""
+    behaviours = {n: behaviours[n] for n in passing}
     if select == "cluster":
         groups: dict[Behaviour, list[int]] = {}
-        for s in passing:
-            groups.setdefault(behaviours[s.sample], []).append(s.sample)
+        for n in sorted(passing):
+            groups.setdefault(behaviours[n], []).append(n)
         ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
         return Ranking([g[0] for g in ordered], clusters=len(groups), extra_inputs=n_inputs)
     # majority: per input, how many other candidates printed the same; summed over the inputs.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from contests.agents import make_agent
+from contests.app.report import build_report
+from contests.app.report.plots import curve_plot
 from contests.app.simulation import SimulateOptions, SimulationError, simulate
 from contests.app.simulation.extra_inputs import extra_inputs
 from contests.formats.native import read_contest
@@ -73,3 +76,30 @@ def test_rerank_orders_by_the_commands_scores(tmp_path: Path) -> None:
 def test_rerank_bad_answer_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(SimulationError, match="expected a JSON list"):
         _run(tmp_path, "rerank:echo nope")
+
+
+def test_curve_rates_subsets_of_the_same_samples_and_is_plotted(tmp_path: Path) -> None:
+    contest = read_contest(write_contest(tmp_path))
+    replay = write_replay(
+        tmp_path / "r.jsonl", "mini-round", {"A": [SUM_WA, SUM_WA_ODD, SUM_OK, SUM_OK], "B": [MAX_OK] * 4}
+    )
+    out = tmp_path / "curve.json"
+    options = SimulateOptions(samples=4, select="filter-examples", jobs=2, curve=True)
+    results = simulate([contest], make_agent(f"replay:{replay}"), options, out=out)
+    got = {(p.samples, p.attempts): p for p in results.curve}
+    assert sorted(got) == [(1, 1), (2, 1), (2, 2), (4, 1), (4, 4)]
+    assert got[(4, 4)].rating == pytest.approx(results.rating, abs=0.2) and got[(4, 4)].subsets == 1
+    assert got[(1, 1)].subsets == 20 and all(len(p.ci) == 2 for p in results.curve)
+    # k = 1 averages subsets where A's one sample is right or wrong: not the full run's rating.
+    assert got[(1, 1)].rating is not None and got[(1, 1)].rating != got[(4, 4)].rating
+    for p in results.curve:
+        lo, hi = p.ci
+        assert p.rating is not None and (lo is None or lo <= p.rating) and (hi is None or p.rating <= hi)
+    report = build_report([out])
+    plot = curve_plot(report)
+    assert plot is not None and plot.png.startswith(b"\x89PNG") and "k=4/a=4" in plot.alt
+    old = json.loads(out.read_text())
+    for key in ("curve", "run", "usage", "cost", "select", "below_field"):
+        old.pop(key)  # a file written before these existed still loads
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    assert curve_plot(build_report([tmp_path / "old.json"])) is None
