@@ -133,6 +133,12 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option(
+    "--protocol",
+    type=click.Choice(["codeelo", "openai", "alphacode", "lcb-pro"]),
+    default=None,
+    help="A publication's protocol: fixes attempts, timing, selection, estimator and population.",
+)
+@click.option(
     "--curve",
     "with_curve",
     is_flag=True,
@@ -178,6 +184,7 @@ def simulate(
     select: str | None,
     extra_inputs: int,
     filter_samples: bool,
+    protocol: str | None,
     with_curve: bool,
     filter_counted: bool,
     jobs: int | None,
@@ -224,6 +231,11 @@ def simulate(
     from contests.catalog import load_contest
     from elo.percentile import DEFAULT_POPULATION
 
+    fixed: dict[str, object] = {}
+    if protocol is not None:
+        from contests.app.simulation.protocols import protocol_settings
+
+        fixed = {**protocol_settings(protocol, samples), "protocol": protocol}
     options = SimulateOptions.model_validate(
         {
             "samples": samples,
@@ -246,6 +258,7 @@ def simulate(
             "price_in": price_in,
             "price_out": price_out,
             **({"jobs": jobs} if jobs else {}),
+            **fixed,
         }
     )
     settings = current_settings()

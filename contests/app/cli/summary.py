@@ -70,6 +70,9 @@ def print_summary(results: Results) -> None:
         head.add_row("percentile", results.percentile_detail.label)
     else:
         head.add_row("percentile", f"n/a (rating unbounded) in {results.population}")
+    if results.protocol is not None:
+        fixed = ", ".join(f"{k}={v}" for k, v in results.protocol.settings.items())
+        head.add_row("protocol", f"{results.protocol.name} ({results.protocol.citation}): {fixed}")
     head.add_row("timing", results.timing)
     samples = f"{results.samples} sample{'s' if results.samples != 1 else ''}"
     attempts = f"{results.attempts_limit} attempt{'s' if results.attempts_limit != 1 else ''}"

@@ -33,6 +33,7 @@ class SimulateOptions(BaseModel):
     )
     extra_inputs: int = Field(10, ge=1, description="cluster/majority: extra inputs run per problem")
     filter_samples: bool = False
+    protocol: str | None = Field(None, description="a published protocol that fixed the settings")
     curve: bool = Field(False, description="also rate at k = 1, 2, 4, ..., K samples (test-time compute)")
     filter_counted: bool = False
     jobs: int = Field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))), ge=1)

@@ -14,11 +14,13 @@ from contests.app.simulation.aggregate import Rated, finite_or_none, per_contest
 from contests.app.simulation.options import SimulateOptions
 from contests.app.simulation.passk import ProblemSamples, by_band, ks_for, pass_at_k
 from contests.app.simulation.play import ContestRun, Played, ProblemContext
+from contests.app.simulation.protocols import PROTOCOLS
 from contests.app.simulation.results import (
     ContestOut,
     CostOut,
     PercentileOut,
     ProblemOut,
+    ProtocolOut,
     Results,
     RunOut,
     SampleOut,
@@ -82,8 +84,17 @@ def build_results(
         run=run_info,
         usage=usage,
         cost=cost_of(usage, options),
+        protocol=_protocol(options),
         contests=contests_out,
     )
+
+
+def _protocol(options: SimulateOptions) -> ProtocolOut | None:
+    if options.protocol is None:
+        return None
+    p = PROTOCOLS[options.protocol]
+    settings = {**p.settings, "samples": options.samples}
+    return ProtocolOut(name=p.name, citation=p.citation, settings=settings)
 
 
 def usage_of(contests: list[ContestOut]) -> UsageOut:

@@ -136,6 +136,14 @@ class PercentileOut(BaseModel):
     n: int
 
 
+class ProtocolOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    citation: str
+    settings: dict[str, Any] = Field(description="every setting the protocol fixed")
+
+
 class CurvePoint(BaseModel):
     """One point of the test-time-compute curve: the rating from k of the K samples."""
 
@@ -242,6 +250,7 @@ class Results(BaseModel):
     run: RunOut | None = Field(None, description="what ran (absent in files written before it was kept)")
     usage: UsageOut | None = None
     cost: CostOut | None = Field(None, description="given --price-in/--price-out")
+    protocol: ProtocolOut | None = Field(None, description="--protocol: the publication it follows")
     curve: list[CurvePoint] = Field(default_factory=list, description="--curve: rating against samples")
     contests: list[ContestOut]
 

@@ -190,3 +190,22 @@ def test_server_refusing_every_request_fails_loudly(tmp_path: Path, server: Fake
     assert proc.returncode == 2, proc.stderr
     assert "4 of 4 samples produced no program" in proc.stderr and "HTTP 400" in proc.stderr
     assert "try later" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_protocols_fix_their_settings_and_name_them(tmp_path: Path) -> None:
+    cdir = write_contest(tmp_path)
+    replay = write_replay(tmp_path / "r.jsonl", "mini-round", {"A": [SUM_OK] * 2, "B": [MAX_OK] * 2})
+    base = ["simulate", str(cdir), "--agent", f"replay:{replay}", "--samples", "2", "--jobs", "2", "--json"]
+    expected = {
+        "lcb-pro": ("difficulty", "zero", "generation-order", 1, 1),
+        "openai": ("mle", "human-median", "filter-examples", 10, 10),
+    }
+    for name, (estimator, timing, select, samples, attempts) in expected.items():
+        result = CliRunner().invoke(cli, [*base, "--protocol", name, "--out", str(tmp_path / f"{name}.json")])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert (data["estimator"], data["timing"], data["select"]) == (estimator, timing, select)
+        assert (data["samples"], data["attempts_limit"]) == (samples, attempts)
+        protocol = data["protocol"]
+        assert protocol["name"] == name and "arXiv" in protocol["citation"]
+        assert protocol["settings"]["estimator"] == estimator and protocol["settings"]["attempts"] == attempts
