@@ -31,8 +31,9 @@ DEMO_CONTEST = "cpelo-round-1"
 @click.option(
     "--estimator",
     type=ESTIMATOR_CHOICE,
-    default="cf-performance",
+    default="mle",
     show_default=True,
+    help="How placements become a rating (mle: the least biased, see bench/elo_calibration.py).",
 )
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
 @click.option(

@@ -103,8 +103,9 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--estimator",
     type=ESTIMATOR_CHOICE,
-    default="cf-performance",
+    default="mle",
     show_default=True,
+    help="How placements become a rating (mle: the least biased, see bench/elo_calibration.py).",
 )
 @click.option("--population", default=None, help="Human population for the percentile [cf-all-rated-2025].")
 @click.option(

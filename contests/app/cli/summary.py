@@ -61,6 +61,8 @@ def print_summary(results: Results) -> None:
         head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
         head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
     head.add_row("method", results.estimator_note)
+    if results.estimator_bias is not None:
+        head.add_row("est. bias", f"{results.estimator_bias:+.0f} at this rating (synthetic contests)")
     if results.order_spread is not None:
         s = results.order_spread
         head.add_row("over orders", f"mean {s.mean:.0f}, sd {s.sd:.0f}, range [{s.min:.0f}, {s.max:.0f}]")

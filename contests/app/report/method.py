@@ -61,6 +61,8 @@ def _estimator(r: Results) -> str:
         text += f" (asked for {r.requested_estimator})"
     if r.rating_note:
         text += f"; {r.rating_note}"
+    if r.estimator_bias is not None:
+        text += f"; measured bias at this rating {r.estimator_bias:+.0f} (synthetic Elo-model contests)"
     return text
 
 

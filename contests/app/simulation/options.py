@@ -23,7 +23,7 @@ class SimulateOptions(BaseModel):
     samples: int = Field(10, ge=1, description="samples generated per problem (K)")
     attempts: int | None = Field(None, ge=1, description="most submissions per problem (default K)")
     timing: TimingModel = TimingModel.HUMAN_MEDIAN
-    estimator: est.EstimatorName = "cf-performance"
+    estimator: est.EstimatorName = est.DEFAULT_ESTIMATOR
     population: str = DEFAULT_POPULATION
     policy: AttemptPolicy = "generation-order"
     n_orders: int = Field(100, ge=1, description="random-orders: how many orders")

@@ -28,6 +28,7 @@ from contests.app.simulation.results import (
     WindowOut,
 )
 from contests.rules import total
+from elo.estimators import measured_bias
 from elo.percentile import percentile
 from judge.verdict import Verdict
 
@@ -56,6 +57,7 @@ def build_results(
         agent=agent,
         estimator=rated.estimator,
         estimator_note=rated.note,
+        estimator_bias=measured_bias(rated.estimator, rated.rating),
         requested_estimator=options.estimator,
         rated_by="difficulty" if rated.use_difficulty else "standings",
         rating_note=rated.rating_note,

@@ -216,6 +216,11 @@ class Results(BaseModel):
     agent: str
     estimator: str = Field(description="the estimator that produced `rating`")
     estimator_note: str = ""
+    estimator_bias: float | None = Field(
+        None,
+        description="the estimator's measured bias (estimate - truth) at this rating on synthetic Elo-model "
+        "contests (bench/elo_calibration.py); None when not measured",
+    )
     requested_estimator: str = Field(description="what was asked (difficulty replaces it without standings)")
     rated_by: Literal["standings", "difficulty"]
     rating_note: str = Field("", description="e.g. why the difficulty estimator was used")
