@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox import Limits, Status, run
+from sandbox import Limits, SandboxConfig, Status, run
 
 HELLO = '#include <cstdio>\nint main(){std::puts("hello");return 0;}\n'
 WORK = (
@@ -30,9 +30,13 @@ WORK = (
 )
 
 
-def median_ms(fn: Callable[[], object], runs: int, spaced: bool = False) -> float:
+def median_ms(fn: Callable[[], object], runs: int, spaced: bool = False) -> tuple[float, float]:
+    """Median wall ms of one call, and the mean CPU ms of the processes it started (children's user +
+    system time: a load-independent measure of the work one run costs, kernel threads aside)."""
     for _ in range(5):
         fn()
+    time.sleep(0.2)  # runners still cleaning up after their result are reaped before the count starts
+    before = os.times()
     times = []
     for _ in range(runs):
         if spaced:
@@ -40,7 +44,11 @@ def median_ms(fn: Callable[[], object], runs: int, spaced: bool = False) -> floa
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    time.sleep(0.2)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    # spaced: between_runs' /bin/true counts in both columns alike and cancels in the difference
+    return statistics.median(times) * 1000, cpu / runs * 1000
 
 
 def between_runs() -> None:
@@ -103,6 +111,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--per-run-only", action="store_true", help="skip the kill and stability parts")
+    parser.add_argument("--network", choices=["private", "shared"], default="private")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -118,14 +128,30 @@ def main() -> None:
             ("hello_cpp", [str(hello)], False),
             ("true_spaced", ["/bin/true"], True),
         ):
-            plain = median_ms(partial(subprocess.run, argv, stdout=subprocess.DEVNULL), args.runs, spaced)
-            boxed = median_ms(partial(run, argv, limits, workdir=work), args.runs, spaced)
+            plain, plain_cpu = median_ms(
+                partial(subprocess.run, argv, stdout=subprocess.DEVNULL), args.runs, spaced
+            )
+            config = SandboxConfig(network=args.network)
+            boxed, boxed_cpu = median_ms(
+                partial(run, argv, limits, workdir=work, config=config), args.runs, spaced
+            )
             cases[name] = {
                 "plain_ms": plain,
                 "sandbox_ms": boxed,
                 "added_ms": boxed - plain,
                 "ratio": boxed / plain,
+                "plain_cpu_ms": plain_cpu,
+                "sandbox_cpu_ms": boxed_cpu,
+                "added_cpu_ms": boxed_cpu - plain_cpu,
             }
+        if args.per_run_only:
+            for name, c in cases.items():
+                print(
+                    f"  {name:12s} plain {c['plain_ms']:6.2f} ms   sandbox {c['sandbox_ms']:6.2f} ms   "
+                    f"added {c['added_ms']:5.2f} ms   ratio {c['ratio']:.2f}x   "
+                    f"cpu of children: added {c['added_cpu_ms']:5.2f} ms"
+                )
+            return
         precision = kill_precision(work, 10)
         exe = calibrate(work)
         alone = stability(exe, work, 20)

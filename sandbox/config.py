@@ -33,12 +33,12 @@ class SandboxConfig(BaseModel):
     sandbox_uid: int = Field(65534, ge=1, description="unprivileged uid the program runs as (native)")
     sandbox_gid: int = Field(65534, ge=1, description="unprivileged gid the program runs as (native)")
     tmp_size: int | None = Field(None, gt=0, description="bytes of the private /tmp tmpfs; None: limits.disk")
-    network: Literal["shared", "private"] = Field(
-        "shared",
-        description="'shared': every run joins one pre-made network namespace holding only a loopback "
-        "(made once, kept by a bind mount in cache_dir); 'private': a fresh one per run, so concurrent "
-        "runs cannot reach each other either (about 0.6 ms more per run, measured). "
-        "Neither reaches the host.",
+    network: Literal["private", "shared"] = Field(
+        "private",
+        description="'private': a fresh network namespace per run holding only a loopback, so nothing "
+        "(sockets, TIME_WAIT state, abstract unix sockets, /proc/net) crosses runs; 'shared': every run "
+        "joins one pre-made loopback-only namespace (made once, kept by a bind mount in cache_dir), which "
+        "runs can observe each other through. Neither reaches the host.",
     )
     compiler: str = Field("gcc", description="C compiler used to build the runner on first use")
     docker: DockerOptions = Field(

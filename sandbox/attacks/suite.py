@@ -5,22 +5,20 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from sandbox.attacks.table import ATTACKS, Attack, programs_dir
+from sandbox.attacks.attack import Attack, Observation, SuiteContext, programs_dir
+from sandbox.attacks.table import ATTACKS
 from sandbox.config import SandboxConfig
-from sandbox.limits import Limits
-from sandbox.result import RunResult, Status
+from sandbox.result import Status
 from sandbox.run import run
 
 PYTHON = "/usr/bin/python3"  # a real binary: the `python3` on PATH may be a shell shim
@@ -40,90 +38,6 @@ class SuiteReport(BaseModel):
     attacks: list[AttackOutcome]
     passed: int
     failed: int
-
-
-class SuiteContext:
-    """Host-side bait: a secret file and env var, loopback listeners, a sentinel process, a token."""
-
-    def __init__(self, base: Path) -> None:
-        self.secret = f"cpelo-secret-{secrets.token_hex(12)}"
-        self.token = f"cpelo-daemon-{secrets.token_hex(8)}"
-        bait = base / "host-only"
-        bait.mkdir(mode=0o700)
-        self.secret_path = bait / "secret.txt"
-        self.secret_path.write_text(self.secret)
-        self.outside_path = bait / "escaped.txt"
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(16)
-        self.tcp.setblocking(False)
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
-        self.udp.setblocking(False)
-        # A host process, bait for kill(-1) and for readers of /proc/PID/environ (the secret is in its
-        # environment block; os.environ changes of the judge itself never show there).
-        self.sentinel = subprocess.Popen(["/bin/sleep", "3600"], env={"CPELO_SELFTEST_SECRET": self.secret})
-
-    def placeholders(self) -> dict[str, str]:
-        return {
-            "secret_path": str(self.secret_path),
-            "outside_path": str(self.outside_path),
-            "tcp_port": str(self.tcp.getsockname()[1]),
-            "udp_port": str(self.udp.getsockname()[1]),
-            "token": self.token,
-        }
-
-    def tcp_connections(self) -> int:
-        n = 0
-        with contextlib.suppress(BlockingIOError):
-            while True:
-                conn, _ = self.tcp.accept()
-                conn.close()
-                n += 1
-        return n
-
-    def udp_datagrams(self) -> int:
-        n = 0
-        with contextlib.suppress(BlockingIOError):
-            while True:
-                self.udp.recv(65536)
-                n += 1
-        return n
-
-    def sentinel_alive(self) -> bool:
-        return self.sentinel.poll() is None
-
-    def survivors(self) -> list[int]:
-        """Host pids whose command line carries the token (a daemon that escaped the run's end)."""
-        found = []
-        token = self.token.encode()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if token in f.read():
-                        found.append(int(entry))
-            except OSError:
-                continue
-        return found
-
-    def close(self) -> None:
-        self.tcp.close()
-        self.udp.close()
-        self.sentinel.kill()
-        self.sentinel.wait()
-
-
-@dataclass
-class Observation:
-    attack: Attack
-    result: RunResult
-    output: str
-    workdir: Path
-    limits: Limits
-    ctx: SuiteContext
-    judge_rss_growth: int
 
 
 def _compile(attack: Attack, workdir: Path) -> tuple[list[str], str | None]:
@@ -154,9 +68,11 @@ def run_attack(
     limits = attack.run_limits()
     argv = [*argv, *(a.format(**ctx.placeholders()) for a in attack.args)]
     out_path = workdir.parent / f"{workdir.name}.stdout"
-    rss_before = _maxrss()
-    result = run(argv, limits, workdir=workdir, stdout=out_path, stderr=None, config=config)
-    rss_growth = _maxrss() - rss_before
+    stdin = ctx.stdin_path if attack.stdin_file else None
+    with _companion(attack, workdir, ctx, config):
+        rss_before = _maxrss()
+        result = run(argv, limits, workdir=workdir, stdin=stdin, stdout=out_path, stderr=None, config=config)
+        rss_growth = _maxrss() - rss_before
     with open(out_path, "rb") as f:
         output = f.read(_OUTPUT_KEPT).decode(errors="replace")
     obs = Observation(attack, result, output, workdir, limits, ctx, rss_growth)
@@ -167,7 +83,13 @@ def run_attack(
         failures.append("; ".join(line for line in output.splitlines() if "ESCAPED" in line)[:300])
     if ctx.secret in output:
         failures.append("the planted secret appears in the output")
+    # The runner itself carries the program's arguments and may still be cleaning up for a few ms after
+    # the result is out; a survivor of the run stays.
     survivors = ctx.survivors()
+    deadline = time.monotonic() + 1.0
+    while survivors and time.monotonic() < deadline:
+        time.sleep(0.02)
+        survivors = ctx.survivors()
     if survivors:
         failures.append(f"processes still alive after the run: {survivors}")
         for pid in survivors:
@@ -182,6 +104,24 @@ def run_attack(
     return AttackOutcome(
         name=attack.name, contained=not failures, status=result.status.value, detail=detail, expected=expected
     )
+
+
+@contextlib.contextmanager
+def _companion(attack: Attack, workdir: Path, ctx: SuiteContext, config: SandboxConfig) -> Iterator[None]:
+    """Runs the attack's companion program in another sandbox run, started half a second before."""
+    if attack.companion is None:
+        yield
+        return
+    home = workdir.parent / f"{workdir.name}-companion"
+    home.mkdir(exist_ok=True)
+    shutil.copy(programs_dir() / attack.companion, home / attack.companion)
+    argv = [PYTHON, str(home / attack.companion), *(a.format(**ctx.placeholders()) for a in attack.args)]
+    limits = attack.run_limits()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(run, argv, limits, workdir=home, config=config)
+        time.sleep(0.5)
+        yield
+        done.result()
 
 
 def run_suite(

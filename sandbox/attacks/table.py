@@ -9,162 +9,30 @@ started is alive afterwards. Arguments may use ``{secret_path}``, ``{tcp_port}``
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sandbox.limits import Limits, MiB
-from sandbox.result import Status
-
-if TYPE_CHECKING:
-    from sandbox.attacks.suite import Observation
-
-SUITE_LIMITS = Limits(
-    cpu_time=1.0,
-    wall_time=10.0,  # generous: on a loaded machine a busy loop may get a third of a core
-    memory=128 * MiB,
-    stdout_bytes=16 * MiB,
-    stderr_bytes=1 * MiB,
-    processes=1,
-    open_files=64,
-    file_size=8 * MiB,
-    disk=32 * MiB,
+from sandbox.attacks.attack import Attack
+from sandbox.attacks.checks import (
+    at_most,
+    cpu_counted,
+    host_can_fork,
+    host_file_absent,
+    host_identity_hidden,
+    in_output,
+    judge_memory_bounded,
+    killed_promptly,
+    no_core_file,
+    no_host_root_listing,
+    no_symlinks_left,
+    no_tcp_connection,
+    no_udp_datagram,
+    not_in_output,
+    output_counted,
+    peak_within_limit,
+    sentinel_alive,
+    socket_memory_charged,
+    stdin_unnamed,
+    workdir_within_disk,
 )
-
-Check = Callable[["Observation"], str | None]
-"""Returns why the attack was NOT contained, or None when it was."""
-
-
-@dataclass(frozen=True)
-class Attack:
-    name: str
-    source: str  # file in programs/
-    expect: frozenset[Status]
-    what: str  # the hostile behaviour, one line
-    limits: dict[str, Any] = field(default_factory=dict)  # overrides of SUITE_LIMITS
-    args: tuple[str, ...] = ()
-    checks: tuple[Check, ...] = ()
-    setuid_root: bool = False  # make the compiled program setuid root before the run
-
-    def run_limits(self) -> Limits:
-        return SUITE_LIMITS.model_copy(update=self.limits)
-
-
-def _number_after(word: str, output: str) -> int | None:
-    match = re.search(rf"{word} (\d+)", output)
-    return int(match.group(1)) if match else None
-
-
-def at_most(word: str, bound: Callable[[Limits], int]) -> Check:
-    """The program reports ``<word> N``: N stays within the bound the limits imply."""
-
-    def check(obs: Observation) -> str | None:
-        value = _number_after(word, obs.output)
-        limit = bound(obs.limits)
-        if value is None:
-            return f"program printed no '{word} N'"
-        return None if value <= limit else f"'{word}' reached {value} > {limit}"
-
-    return check
-
-
-def not_in_output(*needles: str) -> Check:
-    def check(obs: Observation) -> str | None:
-        found = [n for n in needles if n in obs.output]
-        return f"output shows {found}" if found else None
-
-    return check
-
-
-def cpu_counted(low: float) -> Check:
-    def check(obs: Observation) -> str | None:
-        cpu = obs.result.cpu_time
-        return None if cpu >= low else f"cpu_time {cpu:.3f} s < {low} s: CPU of the tree not counted"
-
-    return check
-
-
-def killed_promptly(obs: Observation) -> str | None:
-    """A CPU-time kill lands within 50 ms + 10% of the limit."""
-    limit = obs.limits.cpu_time or 0.0
-    cpu = obs.result.cpu_time
-    if cpu < limit:
-        return f"cpu_time {cpu:.3f} s below the limit {limit} s"
-    return None if cpu <= limit * 1.1 + 0.05 else f"cpu_time {cpu:.3f} s overran the limit {limit} s"
-
-
-def peak_within_limit(obs: Observation) -> str | None:
-    peak, limit = obs.result.peak_memory, obs.limits.memory or 0
-    return None if peak <= limit + 2 * MiB else f"peak memory {peak} > limit {limit}"
-
-
-def host_file_absent(obs: Observation) -> str | None:
-    return f"{obs.ctx.outside_path} was created on the host" if obs.ctx.outside_path.exists() else None
-
-
-def no_tcp_connection(obs: Observation) -> str | None:
-    return "the host's TCP listener accepted a connection" if obs.ctx.tcp_connections() else None
-
-
-def no_udp_datagram(obs: Observation) -> str | None:
-    return "the host's UDP socket received a datagram" if obs.ctx.udp_datagrams() else None
-
-
-def sentinel_alive(obs: Observation) -> str | None:
-    return None if obs.ctx.sentinel_alive() else "a host process outside the sandbox was killed"
-
-
-def workdir_within_disk(obs: Observation) -> str | None:
-    total = sum(p.stat().st_size for p in obs.workdir.rglob("*") if p.is_file() and not p.is_symlink())
-    limit = obs.limits.disk
-    return None if total <= limit + MiB else f"host work dir holds {total} bytes > disk limit {limit}"
-
-
-def no_symlinks_left(obs: Observation) -> str | None:
-    links = [p.name for p in obs.workdir.rglob("*") if p.is_symlink()]
-    return f"symlinks copied to the host work dir: {links}" if links else None
-
-
-def no_core_file(obs: Observation) -> str | None:
-    cores = [p.name for p in obs.workdir.iterdir() if p.name.startswith("core")]
-    return f"core files written: {cores}" if cores else None
-
-
-def host_can_fork(obs: Observation) -> str | None:
-    try:
-        pid = os.fork()
-    except OSError as exc:
-        return f"the host cannot fork any more: {exc}"
-    if pid == 0:
-        os._exit(0)
-    os.waitpid(pid, 0)
-    return None
-
-
-def judge_memory_bounded(obs: Observation) -> str | None:
-    grown = obs.judge_rss_growth
-    return None if grown < 64 * MiB else f"the judge's own memory grew by {grown // MiB} MiB"
-
-
-def output_counted(obs: Observation) -> str | None:
-    limit = obs.limits.stdout_bytes or 0
-    return None if obs.result.stdout_bytes > limit else f"stdout_bytes {obs.result.stdout_bytes} <= {limit}"
-
-
-def _host_root_entries() -> list[str]:
-    try:
-        return [f"entry /root {name}" for name in os.listdir("/root")]
-    except OSError:
-        return []
-
-
-def no_host_root_listing(obs: Observation) -> str | None:
-    leaked = [e for e in _host_root_entries() if e in obs.output]
-    return f"listed host /root: {leaked[:3]}" if leaked else None
-
+from sandbox.result import Status
 
 OK = frozenset({Status.OK})
 TLE = frozenset({Status.TIME_LIMIT})
@@ -356,8 +224,66 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("i386_abi", "i386_abi.c", OK, "ptrace through the 32-bit syscall ABI (int 0x80)"),
     Attack("huge_new", "huge_new.cpp", MLE, "new of 40 GB at once (more than the machine has)"),
     Attack("huge_bytearray", "huge_bytearray.py", MLE, "bytearray of 100 GB at once"),
+    Attack(
+        "socket_families",
+        "socket_families.c",
+        OK,
+        "open vsock, netlink, packet, MPTCP, SCTP, alg... sockets (TCP/UDP/unix must still work)",
+        checks=(in_output("allowed 6"),),
+    ),
+    Attack(
+        "proc_host_info",
+        "proc_host_info.py",
+        OK,
+        "read /proc's host files: cmdline, config.gz, kcore, keys, kallsyms, boot_id, sysrq-trigger...",
+        checks=(host_identity_hidden, not_in_output("host-only", ".cache/cpelo")),
+    ),
+    Attack(
+        "stdin_name",
+        "stdin_name.py",
+        OK,
+        "learn the test's file name from /proc/self/fd/0",
+        stdin_file=True,
+        checks=(stdin_unnamed, in_output("input 1 2 3")),
+    ),
+    Attack(
+        "cross_run_network",
+        "netns_probe.py",
+        OK,
+        "see another run's TIME_WAIT socket (/proc/net/tcp) and reach its abstract unix socket",
+        {"wall_time": 10.0},
+        args=("{free_port}", "{token}"),
+        companion="netns_companion.py",
+        checks=(in_output("own loopback works"),),
+    ),
+    Attack(
+        "tcp_buffers",
+        "tcp_park.c",
+        frozenset({Status.OK, Status.MEMORY_LIMIT}),
+        "park hundreds of MiB in loopback TCP buffers from 4 processes",
+        {"processes": 8, "cpu_time": 4.0, "wall_time": 20.0},
+        checks=(socket_memory_charged,),
+    ),
+    Attack(
+        "udp_buffers",
+        "udp_park.py",
+        frozenset({Status.OK, Status.MEMORY_LIMIT}),
+        "park datagrams in 28 loopback UDP receive queues of 64 MiB each",
+        {"cpu_time": 4.0, "wall_time": 20.0},
+        checks=(socket_memory_charged,),
+    ),
+    Attack(
+        "usr_local",
+        "usr_local.py",
+        OK,
+        "list and read what the host installed under /usr/local (site-packages, CUDA...)",
+    ),
+    Attack(
+        "dev_stdout",
+        "dev_stdout.py",
+        OK,
+        "an honest program using /dev/stdin, /dev/stdout and /dev/stderr",
+        stdin_file=True,
+        checks=(in_output("via /dev/stdout: 6 bytes of input"),),
+    ),
 )
-
-
-def programs_dir() -> Path:
-    return Path(__file__).resolve().parent / "programs"

@@ -66,11 +66,16 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def run_request(request: dict[str, object], fds: list[int], runner: str) -> dict[str, object]:
-    """Runs the runner with the received fds in the slots the request names (stdin, @out, @err)."""
+def run_request(
+    request: dict[str, object], fds: list[int], runner: str
+) -> tuple[dict[str, object], subprocess.Popen[bytes]]:
+    """Runs the runner with the received fds in the slots the request names (stdin, @out, @err). Returns
+    the reply as soon as the runner's meta line is complete, and the runner to wait for after replying
+    (it may still be topping up its pool of network namespaces)."""
     slots = dict(zip(request["slots"], fds, strict=True))  # type: ignore[call-overload]
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
     try:
+        # The fd slots of sandbox.runner_protocol.FdSlot (this file runs without the package).
         numbers = {"@meta": meta_w, "@out": slots.get("out", -1), "@err": slots.get("err", -1)}
         args = [runner, *(str(numbers.get(a, a)) for a in request["args"])]  # type: ignore[attr-defined]
         passed = tuple(fd for fd in (meta_w, slots.get("out"), slots.get("err")) if fd is not None)
@@ -89,10 +94,13 @@ def run_request(request: dict[str, object], fds: list[int], runner: str) -> dict
         assert proc.stderr is not None
         err = proc.stderr.read()
         proc.stderr.close()
-        code = proc.wait()
+        code = proc.poll()
+        if code is None:
+            code = 0 if meta.endswith(b"}\n") else proc.wait()
     finally:
         os.close(meta_r)
-    return {"meta": meta.decode(errors="replace"), "err": err.decode(errors="replace"), "code": code}
+    reply = {"meta": meta.decode(errors="replace"), "err": err.decode(errors="replace"), "code": code}
+    return reply, proc
 
 
 def _serve(conn: socket.socket, runner: str, lifeline: threading.Event) -> None:
@@ -109,7 +117,12 @@ def _serve(conn: socket.socket, runner: str, lifeline: threading.Event) -> None:
         elif op == "ping":
             send_message(conn, {"ok": True, "pid": os.getpid()})
         elif op == "run":
-            send_message(conn, run_request(request, fds, runner))
+            reply, proc = run_request(request, fds, runner)
+            for fd in fds:  # the run's stdio: the host may be waiting for their EOF
+                os.close(fd)
+            fds = []
+            send_message(conn, reply)
+            proc.wait()
         else:
             send_message(conn, {"error": f"unknown request {op!r}"})
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:

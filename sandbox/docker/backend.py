@@ -15,13 +15,12 @@ from sandbox.docker.container import RUN_TMPFS, registry
 from sandbox.docker.image import CGROUP_DIR, RUNNER
 from sandbox.errors import SandboxConfigError, SandboxUnavailable
 from sandbox.limits import Limits
-from sandbox.native import _result, _runner_args
 from sandbox.result import RunResult, Status
+from sandbox.runner_protocol import FdSlot, RunnerCommand, run_result
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
 
 # Where the runner keeps its mount points and shared network namespace inside the container.
 INNER_CACHE = Path(RUN_TMPFS) / "cpelo"
-_FD_SLOTS = {"--meta-fd": "@meta", "--out-fd": "@out", "--err-fd": "@err"}
 
 
 # Top-level directories of the image that a host directory must not shadow, and host mounts never shared.
@@ -82,27 +81,21 @@ def inner_args(
     has_out: bool,
     has_err: bool,
 ) -> list[str]:
-    """The native runner's arguments for the container: its paths, with fd numbers left as slots the agent
-    fills in (the fds only get their numbers on the agent's side)."""
+    """The native runner's arguments for the container (without the runner's path): its paths, with fds
+    as slots the agent fills in (the fds only get their numbers on the agent's side)."""
     inner = config.model_copy(update={"cache_dir": INNER_CACHE, "cgroup_root": Path(CGROUP_DIR)})
-    args = _runner_args(
-        Path(RUNNER),
+    command = RunnerCommand.for_config(Path(RUNNER), inner)
+    args = command.argv(
         argv,
         limits,
-        workdir,
-        env,
-        readonly_paths,
-        writable_paths,
-        inner,
-        INNER_CACHE / "mnt",
-        0,
-        0 if has_out else None,
-        0 if has_err else None,
+        workdir=workdir,
+        env=env,
+        readonly_paths=readonly_paths,
+        writable_paths=writable_paths,
+        meta_fd=FdSlot.META,
+        out_fd=FdSlot.OUT if has_out else None,
+        err_fd=FdSlot.ERR if has_err else None,
     )
-    for flag, slot in _FD_SLOTS.items():
-        i = args.index(flag)
-        if args[i + 1] != "-1":
-            args[i + 1] = slot
     return args[1:]
 
 
@@ -143,7 +136,9 @@ def run_docker(
         reply = _ask(request, list(fds.values()), config, roots)
     if "error" in reply:
         return RunResult(status=Status.SANDBOX_ERROR, message=f"judge container agent: {reply['error']}")
-    return _result(str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv)
+    return run_result(
+        str(reply["meta"]).encode(), str(reply["err"]).encode(), int(reply["code"]), argv, limits.memory
+    )
 
 
 def _ask(

@@ -4,7 +4,8 @@ Hardening (see the README's docker section for why each item is there):
 - no network (``network_mode=none``), read-only root filesystem, a tmpfs for the runner's mount points;
 - every capability dropped except the few the trusted runner needs to build the native sandbox inside
   (mount and pid namespaces, its root, the switch to the unprivileged uid): SYS_ADMIN, SYS_CHROOT,
-  SETUID, SETGID, CHOWN, DAC_OVERRIDE (its scratch dirs belong to the sandbox uid), KILL.
+  SETUID, SETGID, CHOWN, DAC_OVERRIDE (its scratch dirs belong to the sandbox uid), KILL, NET_ADMIN
+  (bringing up the loopback of each run's own network namespace; the container has no other network).
   Untrusted code never holds them: the runner drops to uid 65534 with no capabilities, no_new_privs and
   its own seccomp filter before exec, inside fresh namespaces;
 - ``no-new-privileges``, Docker's default seccomp profile, pids/memory/CPU limits on the container;
@@ -40,7 +41,7 @@ from sandbox.errors import SandboxUnavailable
 LABEL = "cpelo.sandbox"
 OWNER_LABEL = "cpelo.owner"
 CGROUP_PARENT = "cpelo-docker"
-RUNNER_CAPS = ("SYS_ADMIN", "SYS_CHROOT", "SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "KILL")
+RUNNER_CAPS = ("SYS_ADMIN", "SYS_CHROOT", "SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "KILL", "NET_ADMIN")
 RUN_TMPFS = "/run"
 
 

@@ -30,7 +30,7 @@ from sandbox.config import SandboxConfig
 from sandbox.docker.engine import docker_client
 from sandbox.docker.options import DockerOptions
 from sandbox.errors import SandboxUnavailable
-from sandbox.runner_build import runner_path, runner_source
+from sandbox.runner_build import runner_digest, runner_path
 
 IMAGE_REPOSITORY = "cpelo-judge"
 RECIPE_VERSION = "1"  # bump when the layout below changes
@@ -69,7 +69,7 @@ def image_tag(options: DockerOptions) -> str:
     if options.image is not None:
         return options.image
     h = hashlib.sha256(base_tag(options).encode())
-    h.update(runner_source().read_bytes())
+    h.update(runner_digest().encode())
     h.update(agent_source().read_bytes())
     return f"{IMAGE_REPOSITORY}:{h.hexdigest()[:16]}"
 

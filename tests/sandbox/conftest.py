@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,12 @@ def config() -> Iterator[SandboxConfig]:
     """Each test gets its own cgroup parent, so it can check that its runs left no cgroup behind."""
     cfg = SandboxConfig(cgroup_name=f"cpelo-test-{uuid.uuid4().hex[:12]}")
     yield cfg
+    # A runner removes its run's cgroup just after the result is out: give the last ones a moment.
+    deadline = time.monotonic() + 2.0
     for ctrl in ("memory", "pids", "cpuacct", "unified", ""):
-        with contextlib.suppress(OSError):
-            (cfg.cgroup_root / ctrl / cfg.cgroup_name).rmdir()
+        parent = cfg.cgroup_root / ctrl / cfg.cgroup_name
+        while parent.is_dir() and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+                break
+            time.sleep(0.01)

@@ -49,6 +49,13 @@ NEGATIVE_CONTROLS = (
     "udp_send",
     "symlink_escape",
     "raw_socket",
+    "socket_families",
+    "proc_host_info",
+    "stdin_name",
+    "cross_run_network",
+    "tcp_buffers",
+    "udp_buffers",
+    "usr_local",
 )
 
 
@@ -60,3 +67,17 @@ def test_checks_catch_escapes_without_isolation() -> None:
     report = run_suite(config, attacks=attacks)
     assert [o.name for o in report.attacks if o.contained] == []
     assert report.failed == len(NEGATIVE_CONTROLS)
+
+
+def test_shared_network_lets_runs_meet() -> None:
+    """Negative control of the private network namespace: with one namespace shared by every run, the
+    probe sees the other run's TIME_WAIT socket and reaches its abstract unix socket."""
+    attacks = [a for a in ATTACKS if a.name == "cross_run_network"]
+    report = run_suite(SandboxConfig(network="shared"), attacks=attacks)
+    outcome = report.attacks[0]
+    assert not outcome.contained
+    assert "abstract socket" in outcome.detail and "/net/tcp" in outcome.detail, outcome.detail
+
+
+def test_default_network_is_private_per_run() -> None:
+    assert SandboxConfig().network == "private"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import Limits, SandboxConfig, Status, run
-from sandbox.native import interpret
+from sandbox.runner_protocol import RunnerMeta, interpret
 
 pytestmark = pytest.mark.root
 
@@ -98,8 +98,10 @@ def test_without_schedstat_the_message_says_waiting_counted_as_idle() -> None:
         "failcnt": 0, "oom_kill": 0, "pids_max_hits": 0, "stdout_bytes": 0, "stderr_bytes": 0,
         "wait_ns": 0, "schedstat": -1, "wall_cap_ns": 13_000_000_000, "killed_by": "wall_time",
     }  # fmt: skip
-    r = interpret(meta, ["prog"])
+    r = interpret(RunnerMeta.model_validate(meta), ["prog"])
     assert r.status == Status.IDLE_LIMIT and r.killed_by == "wall_time"
     assert "schedstat" in r.message and "counted as idle" in r.message
-    measured = interpret({**meta, "schedstat": 1, "wait_ns": 2_500_000_000}, ["prog"])
+    measured = interpret(
+        RunnerMeta.model_validate({**meta, "schedstat": 1, "wait_ns": 2_500_000_000}), ["prog"]
+    )
     assert measured.wait_time == 2.5 and "2.50 s spent waiting for a CPU" in measured.message

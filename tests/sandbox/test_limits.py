@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,18 @@ PY = "/usr/bin/python3"
 
 
 def cgroup_children(config: SandboxConfig) -> list[str]:
-    found = []
-    for ctrl in ("memory", "pids", "cpuacct"):
-        parent = config.cgroup_root / ctrl / config.cgroup_name
-        if parent.is_dir():
-            found += [p.name for p in parent.iterdir() if p.is_dir()]
-    return found
+    """The run cgroups left under the test's parent, once the runners had a second to remove them: a
+    runner removes its cgroup just after the result is out (the tree is dead by then)."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        found = []
+        for ctrl in ("memory", "pids", "cpuacct"):
+            parent = config.cgroup_root / ctrl / config.cgroup_name
+            if parent.is_dir():
+                found += [p.name for p in parent.iterdir() if p.is_dir()]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.01)
 
 
 def test_ok_and_measurements(tmp_path: Path, bins: Path, config: SandboxConfig) -> None:
@@ -231,13 +238,19 @@ def test_nothing_survives_and_cgroups_removed(tmp_path: Path, config: SandboxCon
     script = f"(setsid sh -c 'sleep 30' {marker} &) ; sleep 0.1"
     r = run(["/bin/sh", "-c", script], Limits(processes=8), workdir=tmp_path, config=config)
     assert r.status == Status.OK
-    alive = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-                alive.append(pid)
-        except OSError:
-            pass
+    # The runner carries the marker in its own arguments and may clean up for a few ms after the result.
+    deadline = time.monotonic() + 2.0
+    while True:
+        alive = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    alive.append(pid)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
     assert alive == []
     assert cgroup_children(config) == []
 

@@ -61,3 +61,29 @@ def test_host_nested_mount_is_writable_without_sandbox(nested: Path) -> None:
     )
     assert proc.stdout.split() == [str(nested / "inner"), "written"]
     assert (nested / "inner" / "planted").read_text() == "x"
+
+
+def test_usr_local_hidden_unless_named(tmp_path: Path, config: SandboxConfig) -> None:
+    """The root has /usr without /usr/local (an empty, read-only tmpfs there); a language that lives
+    under /usr/local names its directories as read-only paths and gets exactly those."""
+    local = Path("/usr/local/share/cpelo-test-local")
+    local.mkdir(parents=True, exist_ok=True)
+    (local / "lib.txt").write_text("runtime file")
+    try:
+        code = (
+            "import os\n"
+            "print(sorted(os.listdir('/usr/local')))\n"
+            "print(os.path.exists('/usr/local/share/cpelo-test-local/lib.txt'))\n"
+            "print(os.path.exists('/usr/bin/python3'))\n"
+        )
+        out = tmp_path / "out"
+        hidden = run([PY, "-c", code], Limits(), workdir=tmp_path, stdout=out, config=config)
+        assert hidden.status == Status.OK, hidden.message
+        assert out.read_text().splitlines() == ["[]", "False", "True"]
+        named = run([PY, "-c", code], Limits(), workdir=tmp_path, stdout=out, readonly_paths=[local],
+                    config=config)  # fmt: skip
+        assert named.status == Status.OK, named.message
+        assert out.read_text().splitlines() == ["['share']", "True", "True"]
+    finally:
+        (local / "lib.txt").unlink()
+        local.rmdir()

@@ -48,9 +48,10 @@ def test_container_is_hardened(tmp_path: Path, docker_config: SandboxConfig) -> 
 
 def test_program_runs_unprivileged_without_network(tmp_path: Path, docker_config: SandboxConfig) -> None:
     code = (
-        "import os, socket\n"
+        "import os\n"
         "print(os.getuid(), os.getgid(), open('/proc/self/status').read().split('CapEff:')[1].split()[0])\n"
-        "print(sorted(n for _, n in socket.if_nameindex()))\n"
+        # if_nameindex() asks netlink, which the runner's seccomp filter refuses: the run's /proc says it
+        "print(sorted(l.split(':')[0].strip() for l in open('/proc/self/net/dev').readlines()[2:]))\n"
         "print(os.path.exists('/.dockerenv'), os.path.exists('/etc/passwd'))\n"
     )
     out = tmp_path / "out"

@@ -1,0 +1,257 @@
+/* The runner's entry point: parses the command line, prepares the cgroup, the root and the pipes, clones
+ * the program into fresh namespaces and supervises it (CPU, wall clock, output) until the tree is gone,
+ * then reports. The big picture is in runner.h. */
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct opts O;
+
+static long long num(const char *s) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end) meta_error("usage", "bad number %s", s);
+    return v;
+}
+
+static void parse(int argc, char **argv) {
+    memset(&O, 0, sizeof O);
+    O.out_fd = O.err_fd = O.meta_fd = O.netns_fd = -1;
+    O.out_limit = O.err_limit = -1;
+    O.procs = 1;
+    O.nofile = 64;
+    O.uid = O.gid = 65534;
+    O.cgroup_root = "/sys/fs/cgroup";
+    O.cgroup_name = "cpelo";
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *k = argv[i];
+        if (!strcmp(k, "--")) { i++; break; }
+        if (i + 1 >= argc) meta_error("usage", "option %s needs a value", k);
+        const char *v = argv[++i];
+        if (!strcmp(k, "--meta-fd")) { O.meta_fd = (int)num(v); meta_fd = O.meta_fd; }
+        else if (!strcmp(k, "--cpu-ns")) O.cpu_ns = num(v);
+        else if (!strcmp(k, "--wall-ns")) O.wall_ns = num(v);
+        else if (!strcmp(k, "--mem")) O.mem = num(v);
+        else if (!strcmp(k, "--out-limit")) O.out_limit = num(v);
+        else if (!strcmp(k, "--err-limit")) O.err_limit = num(v);
+        else if (!strcmp(k, "--out-fd")) O.out_fd = (int)num(v);
+        else if (!strcmp(k, "--err-fd")) O.err_fd = (int)num(v);
+        else if (!strcmp(k, "--procs")) O.procs = (long)num(v);
+        else if (!strcmp(k, "--nofile")) O.nofile = (long)num(v);
+        else if (!strcmp(k, "--fsize")) O.fsize = num(v);
+        else if (!strcmp(k, "--disk")) O.disk = num(v);
+        else if (!strcmp(k, "--stack")) O.stack = num(v);
+        else if (!strcmp(k, "--uid")) O.uid = (uid_t)num(v);
+        else if (!strcmp(k, "--gid")) O.gid = (gid_t)num(v);
+        else if (!strcmp(k, "--workdir")) O.workdir = v;
+        else if (!strcmp(k, "--root-mnt")) O.root_mnt = v;
+        else if (!strcmp(k, "--scratch-mnt")) O.scratch_mnt = v;
+        else if (!strcmp(k, "--cgroup-root")) O.cgroup_root = v;
+        else if (!strcmp(k, "--cgroup-name")) O.cgroup_name = v;
+        else if (!strcmp(k, "--netns")) O.netns_path = v;
+        else if (!strcmp(k, "--netns-pool")) O.netns_pool = v;
+        else if (!strcmp(k, "--timing")) timing = num(v) != 0;
+        else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
+        else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
+        else if (!strcmp(k, "--env")) { if (O.n_env < MAX_ENV) O.env[O.n_env++] = (char *)v; else meta_error("usage", "too many --env"); }
+        else meta_error("usage", "unknown option %s", k);
+    }
+    O.env[O.n_env] = NULL;
+    if (i >= argc) meta_error("usage", "no program given after --");
+    O.argv = argv + i;
+    if (!O.workdir || !O.root_mnt || !O.scratch_mnt) meta_error("usage", "--workdir, --root-mnt, --scratch-mnt are required");
+    if (O.meta_fd < 0) meta_error("usage", "--meta-fd is required");
+}
+
+int main(int argc, char **argv) {
+    parse(argc, argv);
+    if (timing) marks_init();
+    mark("start");
+    signal(SIGPIPE, SIG_IGN);
+    /* If the judge dies, so does the runner, then the program and with it its whole pid namespace. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (geteuid() != 0)
+        meta_error("unavailable", "the native sandbox runner needs root (uid %d): namespaces, cgroups and the "
+                                  "unprivileged sandbox uid cannot be set up", (int)geteuid());
+    struct cgroup cg;
+    cg_setup(&cg);
+    mark("cgroup_setup");
+    char claimed[4096] = "";
+    int host_mnt_fd = -1;
+    if (O.netns_path) O.netns_fd = shared_netns(O.netns_path);
+    else if (O.netns_pool) {
+        host_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        O.netns_fd = netns_claim(O.netns_pool, claimed, sizeof claimed);
+    }
+    stdin_prepare();
+    if (unshare(CLONE_NEWNS)) {
+        cg_remove(&cg);
+        meta_error("unavailable", "unshare(CLONE_NEWNS): %s (no filesystem isolation)", strerror(errno));
+    }
+    mark("unshare_ns");
+    build_root();
+    mark("build_root");
+
+    int out_pipe[2], err_pipe[2], exec_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(exec_pipe, O_CLOEXEC))
+        meta_error("sandbox", "pipe: %s", strerror(errno));
+    stdout_prepare(out_pipe[1], err_pipe[1]);
+
+    O.huge_alloc = impossible_alloc();
+    mark("pipes");
+    long long start = now_ns();
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
+    pid_t init = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+    if (init < 0) {
+        int e = errno;
+        cg_remove(&cg);
+        meta_error("unavailable", "clone with new pid/mount/net/ipc/uts namespaces: %s", strerror(e));
+    }
+    if (init == 0) {
+        /* stdin stays fd 0; the program's stdout/stderr are the pipes; nothing else survives exec. */
+        if (dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) _exit(125);
+        close(exec_pipe[0]);
+        /* The caller's fds passed to the runner are not close-on-exec: the sandbox must not see them. */
+        int passed[] = {O.meta_fd, O.out_fd, O.err_fd};
+        for (int i = 0; i < 3; i++) if (passed[i] > 2) close(passed[i]);
+        child_main(&cg, exec_pipe[1]);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(exec_pipe[1]);
+    int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+    /* The program's mount namespace (its copy of the root's ~40 mounts) would be torn down by its exit,
+     * before the runner can see it: held here, it goes after the result instead. */
+    char ns_path[64];
+    snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)init);
+    int child_mnt = open(ns_path, O_RDONLY | O_CLOEXEC);
+
+    struct stream streams[2];
+    stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
+    stream_init(&streams[1], err_pipe[0], O.err_fd, O.err_limit, "stderr_bytes");
+    const char *killed_by = NULL;
+    int init_done = 0, init_status = 0;
+    long long cpu = 0;
+    long long drain_deadline = 0;
+    struct rqwait rq;
+    rq_init(&rq, &cg);
+    /* Past its CPU limit (and the kill's tolerance) a run is either waiting for a CPU or idle: from then on
+     * the tree's tasks are sampled every 50 ms, so that tasks which exit still count. */
+    long long sample_from = O.cpu_ns > 0 ? O.cpu_ns + O.cpu_ns / 10 + 50000000LL : O.wall_ns / 2;
+    /* A safety net: waiting for a CPU extends the wall limit, but nothing outlives this. */
+    long long wall_cap = O.wall_ns > 0 ? 4 * O.wall_ns + 1000000000LL : 0;
+    for (;;) {
+        int busy = !init_done;
+        for (int i = 0; i < 2; i++) busy |= streams[i].open || streams[i].len;
+        if (!busy) break;
+        struct pollfd pf[3];
+        int np = 0, idx[3];
+        for (int i = 0; i < 2; i++) {
+            struct stream *s = &streams[i];
+            if (s->len) pf[np] = (struct pollfd){s->out, POLLOUT, 0};
+            else if (s->open) pf[np] = (struct pollfd){s->in, POLLIN, 0};
+            else continue;
+            idx[np++] = i;
+        }
+        if (!init_done && pidfd >= 0) { pf[np] = (struct pollfd){pidfd, POLLIN, 0}; idx[np++] = 2; }
+        /* Poll CPU often enough to kill within a few ms of the limit: the tree may use both cores. */
+        int timeout = 10;
+        if (O.cpu_ns > 0 && !killed_by) {
+            long long left_ms = (O.cpu_ns - cpu) / 1000000LL / 4;
+            if (left_ms < timeout) timeout = left_ms < 1 ? 1 : (int)left_ms;
+        }
+        if (init_done) timeout = 5;
+        int r = poll(pf, (nfds_t)np, timeout);
+        if (r < 0 && errno != EINTR) break;
+        for (int j = 0; r > 0 && j < np; j++) {
+            if (!pf[j].revents) continue;
+            if (idx[j] == 2) { init_done = 1; rq_final(&rq, init); continue; }
+            struct stream *s = &streams[idx[j]];
+            if (s->len) { pump_out(s); continue; }
+            int res = pump_in(s);
+            if (res == 0) s->open = 0;
+            if (res == 2 && !killed_by) {
+                killed_by = s->name;
+                kill(init, SIGKILL);
+            }
+        }
+        if (pidfd < 0 && !init_done) {
+            int st;
+            if (waitpid(init, &st, WNOHANG | __WALL) == init) { init_done = 2; init_status = st; }
+        }
+        long long t = now_ns();
+        if (!killed_by && !init_done) {
+            cpu = cg_cpu_ns(&cg);
+            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
+            else if (O.wall_ns > 0) {
+                long long el = t - start;
+                if (el > sample_from && t - rq.last_sample >= 50000000LL) rq_sample(&rq, t);
+                /* The counters only grow: a stale total that keeps the idle clock under the limit suffices. */
+                if (el - rq.total > O.wall_ns && rq.last_sample != t) rq_sample(&rq, t);
+                if (el > wall_cap) { killed_by = "wall_time_cap"; kill(init, SIGKILL); }
+                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+            }
+        }
+        if (init_done) {
+            /* the namespace is gone, so the pipes reach EOF at once; bound the drain anyway */
+            if (!drain_deadline) drain_deadline = t + 1000000000LL;
+            else if (t > drain_deadline) break;
+        }
+    }
+    mark("program_exited");
+    if (init_done != 2 && waitpid(init, &init_status, __WALL) != init) init_status = -1;
+    long long wall = now_ns() - start;
+    mark("reaped");
+    cg_kill_all(&cg);
+
+    int prog_status = init_status, exec_errno = 0;
+    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno) exec_errno = 0;
+
+    struct run_meta meta = {0};
+    meta.cpu_ns = cg_cpu_ns(&cg);
+    cg_read_final(&cg, &meta);
+    mark("cgroup_read");
+
+    /* Files the program created in the work dir go back to the host, bounded by the tmpfs size. */
+    copy_back_workdir();
+    mark("copy_back");
+
+    meta.status = prog_status;
+    meta.exec_errno = exec_errno;
+    meta.wall_ns = wall;
+    meta.stdout_bytes = streams[0].count;
+    meta.stderr_bytes = streams[1].count;
+    meta.wait_ns = rq.total;
+    meta.schedstat = rq.state;
+    meta.wall_cap_ns = wall_cap;
+    meta.killed_by = killed_by;
+    meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
+    meta_write(&meta);
+    /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
+     * the runner tells it so. The tree is dead: removing its cgroup and topping up the namespace pool
+     * need not delay the result. */
+    /* The parent-death signal follows the caller's thread, which may end as soon as it has the result:
+     * the cleanup is bounded and the tree is dead, so it finishes whatever happens to the caller. */
+    prctl(PR_SET_PDEATHSIG, 0);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    dup2(null, 0);
+    dup2(null, 2);
+    if (O.out_fd > 2) close(O.out_fd);
+    if (O.err_fd > 2) close(O.err_fd);
+    if (child_mnt >= 0) close(child_mnt);
+    cg_remove(&cg);
+    if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);
+    return 0;
+}

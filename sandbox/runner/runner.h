@@ -1,0 +1,199 @@
+/*
+ * cpelo sandbox runner: runs one untrusted process tree under limits and prints exact measurements.
+ *
+ * Invoked by sandbox/native.py through sandbox/runner_protocol.py (never by hand):
+ * `runner OPTIONS -- PROGRAM ARGS...`. Its fd 0 is the program's stdin; the program's stdout/stderr go
+ * through pipes that this process pumps to --out-fd / --err-fd (or discards), counting bytes. One JSON
+ * line of measurements is written to --meta-fd.
+ *
+ * Process layout:
+ *   runner (host pid ns, a private mount ns where it builds the sandbox's root)
+ *     `- program: pid 1 of fresh pid/mount/ipc/uts namespaces and of a network namespace with only a
+ *        loopback; before execve it mounts /proc, pivots into the root, joins the run's cgroup, sets
+ *        rlimits, drops to an unprivileged uid, sets no_new_privs and a seccomp filter.
+ * When the program ends, the kernel kills every process left in its pid namespace before the runner
+ * reaps it: the run's processes cannot outlive it. The cgroup (v1: memory, pids, cpuacct; v2 where the
+ * host delegates controllers) limits memory and pids and measures CPU time and peak memory of the tree.
+ *
+ * Writable storage: the work dir and /tmp are two directories of one tmpfs of --disk bytes, so writes
+ * there never reach the host disk. The work dir's existing entries are bind-mounted into it; entries
+ * the program creates are copied back to the host work dir after the run (regular files and
+ * directories only, never symlinks).
+ *
+ * This header is the interface between the runner's files, one section per file.
+ */
+#ifndef CPELO_RUNNER_H
+#define CPELO_RUNNER_H
+
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/types.h>
+
+#define MAX_PATHS 64
+#define MAX_ENV 256
+#define CHUNK 65536
+
+/* ---------------------------------------------------------------- main.c: options and orchestration */
+
+struct opts {
+    long long cpu_ns, wall_ns, mem, out_limit, err_limit, fsize, disk, stack;
+    long procs, nofile;
+    int out_fd, err_fd, meta_fd;
+    uid_t uid;
+    gid_t gid;
+    const char *workdir, *root_mnt, *scratch_mnt, *cgroup_root, *cgroup_name;
+    const char *ro[MAX_PATHS], *rw[MAX_PATHS];
+    int n_ro, n_rw;
+    char *env[MAX_ENV + 1];
+    int n_env;
+    char **argv;
+    int netns_fd;
+    unsigned long long huge_alloc;
+    const char *netns_path, *netns_pool;
+};
+
+/* The run's options, parsed once from the command line and read-only afterwards. */
+extern struct opts O;
+
+/* ---------------------------------------------------------------- meta.c: the measurements' JSON line */
+
+/* Everything the runner measured, written as one JSON line to --meta-fd (see sandbox/runner_protocol.py). */
+struct run_meta {
+    int status, exec_errno, cgroup_v2, schedstat;
+    long long cpu_ns, wall_ns, peak, tcp_peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
+        wall_cap_ns;
+    const char *killed_by;
+    const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
+};
+
+/* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
+extern int meta_fd;
+
+void json_str(FILE *f, const char *s);
+/* Fatal error of the sandbox itself; kind "unavailable" means a missing host mechanism. */
+void meta_error(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+void meta_write(const struct run_meta *m);
+
+/* ---------------------------------------------------------------- util.c: clocks, phase marks, files */
+
+/* Where a run's time goes: CLOCK_MONOTONIC at each phase of the runner, reported under --timing 1. */
+#define MAX_MARKS 32
+struct mark_entry { const char *name; long long ns; };
+struct marks { int n; struct mark_entry m[MAX_MARKS]; };
+extern struct marks *marks; /* shared with the clone child, which marks its own phases */
+extern int timing;
+
+long long now_ns(void);
+void marks_init(void);
+void mark(const char *name);
+void marks_sort(void);
+int write_str(const char *path, const char *s);
+long long read_ll_fd(int fd);
+long long read_ll(const char *path);
+/* Value of "key N" in a flat keyed file such as memory.oom_control or memory.events. */
+long long read_key(const char *path, const char *key);
+int mkdir_p(const char *path, mode_t mode);
+
+/* ---------------------------------------------------------------- cgroup.c: the run's cgroup */
+
+struct cgroup {
+    int v2;
+    char mem[512], pids[512], cpu[512]; /* directories (all the same in v2) */
+    int cpu_fd;                          /* cpuacct.usage (ns) or cpu.stat (usec) */
+    int procs_fd[3];
+    int n_procs;
+};
+
+void cg_setup(struct cgroup *cg);
+/* In the child: joins the cgroup (every controller). Returns 0 or -1 with errno set. */
+int cg_join(struct cgroup *cg);
+long long cg_cpu_ns(struct cgroup *cg);
+void cg_kill_all(struct cgroup *cg);
+/* Fills peak, failcnt, oom_kill, pids_max_hits and cgroup_v2 of `m`. */
+void cg_read_final(struct cgroup *cg, struct run_meta *m);
+void cg_remove(struct cgroup *cg);
+
+/* ---------------------------------------------------------------- rqwait.c: time spent waiting for a CPU */
+
+struct rq_task {
+    pid_t tid;
+    long long delay;
+};
+
+struct rqwait {
+    int state;              /* 0 never needed, 1 measured, -1 schedstat unavailable on this host */
+    char tasks_path[600];   /* the cgroup's thread list: v1 tasks, v2 cgroup.threads */
+    struct rq_task *t;      /* the live tasks at the last sample, sorted by tid */
+    size_t n;
+    long long gone;         /* last seen delays of tasks that have exited since */
+    long long total;        /* ns: gone + the live tasks' delays */
+    long long last_sample;  /* now_ns() of the last sample, 0 before the first */
+};
+
+void rq_init(struct rqwait *w, struct cgroup *cg);
+void rq_sample(struct rqwait *w, long long now);
+void rq_final(struct rqwait *w, pid_t pid);
+
+/* ---------------------------------------------------------------- mounts.c: the sandbox's filesystem */
+
+/* Builds the root at O.root_mnt and the writable tmpfs at O.scratch_mnt, in the runner's private mount
+ * namespace. */
+void build_root(void);
+/* In the child: makes the prepared root the root. Returns 0 or -1 with errno set. */
+int enter_root(void);
+/* Copies what the program created in the scratch work dir back to the host work dir. */
+void copy_back_workdir(void);
+
+/* ---------------------------------------------------------------- seccomp.c: the syscall filter */
+
+/* Bytes beyond which a writable private mapping cannot succeed anyway, or 0 (see seccomp.c). */
+unsigned long long impossible_alloc(void);
+/* In the child, last thing before execve: no_new_privs and the filter. Exits 126 on failure. */
+void install_seccomp(unsigned long long huge);
+
+/* ---------------------------------------------------------------- netns.c: the network namespace */
+
+/* An fd of the loopback-only namespace kept at `path`, made on first use. */
+int shared_netns(const char *path);
+/* An fd of a fresh namespace taken from the pool directory, or -1 (then clone makes one); `claimed`
+ * gets the entry to release, or stays "". */
+int netns_claim(const char *pool, char *claimed, size_t len);
+/* After the run, with the caller's fds closed: releases `claimed` and tops the pool up, in the host's
+ * mount namespace (`host_mnt_fd`). */
+void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed);
+void bring_up_lo(void);
+
+/* ---------------------------------------------------------------- limits.c: rlimits */
+
+/* In the child: every rlimit of the run. */
+void apply_rlimits(void);
+
+/* ---------------------------------------------------------------- child.c: the program's side */
+
+/* The clone child: finishes the sandbox and execs the program; never returns. */
+void child_main(struct cgroup *cg, int exec_fd) __attribute__((noreturn));
+
+/* ---------------------------------------------------------------- streams.c: the program's stdio */
+
+/* One output stream of the program: a pipe the runner reads, counts and copies to the caller's fd. A
+ * chunk waits in `buf` until the destination can take it, so a slow reader (an interactor) never blocks
+ * the runner's enforcement of the limits. */
+struct stream {
+    int in, out, out_is_pipe, open;
+    long long limit, count;
+    const char *name;
+    char *buf;
+    size_t off, len; /* pending bytes buf[off, len) */
+};
+
+void stream_init(struct stream *s, int in, int out, long long limit, const char *name);
+/* Reads one chunk. Returns 0 on EOF, 1 while open, 2 when the stream went over its limit. */
+int pump_in(struct stream *s);
+void pump_out(struct stream *s);
+/* Before the runner's mount namespace: the program's uid may reopen fd 0 (/dev/stdin), and fd 0 names
+ * no file (open_tree clones only mounts of the caller's namespace). */
+void stdin_prepare(void);
+/* The program's uid may reopen its output pipes (/dev/stdout, /dev/stderr). */
+void stdout_prepare(int out_w, int err_w);
+
+#endif
