@@ -6,7 +6,8 @@ k-subsets of the K samples are drawn (the same k for every problem, independentl
 subset is played under the selection (cluster and majority re-rank the subset from the candidates'
 behaviours; rerank keeps the scorer's order; random-orders plays the subset in its drawn order), and
 the rating is the mean over the subsets, its interval the bootstrap pooled over subsets, contests and
-problems (aggregate.py, as for random orders). At k = K there is one subset: the run itself.
+problems (aggregate.py, as for random orders). At k = K there is one subset, the run itself (for
+random-orders, `subsets` random orders of it).
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ def sample_counts(k_max: int) -> list[int]:
 def _subset(ctx: ProblemContext, k: int, draw: int, seed: int, contest: str) -> list[int]:
     """Sample numbers of one random k-subset, in the drawn (random) order."""
     numbers = [s.sample for s in ctx.samples]
-    if k >= len(numbers):
-        return numbers
     digest = hashlib.sha256(f"curve|{seed}|{contest}|{ctx.problem.index}|{k}|{draw}".encode()).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
     return [numbers[int(i)] for i in rng.permutation(len(numbers))[:k]]
@@ -63,7 +62,8 @@ def curve(runs: list[ContestRun], options: SimulateOptions, subsets: int = 20) -
     for k in sample_counts(options.samples):
         for attempts in sorted({1, min(k, options.budget)}):
             local = options.model_copy(update={"samples": k, "attempts": attempts, "n_boot": CURVE_BOOT})
-            draws = 1 if k >= options.samples else subsets
+            # At k = K every subset is the run itself, except that random-orders still averages orders.
+            draws = 1 if k >= options.samples and options.policy != "random-orders" else subsets
             played: list[list[list[Played]]] = [
                 [
                     [
