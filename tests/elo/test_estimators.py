@@ -138,4 +138,4 @@ def test_measured_bias_interpolates_the_bench_table() -> None:
     assert measured_bias("mle", None) is None and measured_bias("unknown", 1500) is None
     # The default is the estimator whose worst measured bias is smallest.
     worst = {name: max(abs(b) for b in biases) for name, biases in MEASURED_BIAS.items()}
-    assert DEFAULT_ESTIMATOR == min(worst, key=lambda n: worst[n])
+    assert min(worst, key=lambda n: worst[n]) == DEFAULT_ESTIMATOR
