@@ -5,6 +5,15 @@ An entry is a directory ``<root>/<key[:2]>/<key>/`` holding ``meta.json`` and ``
 built in ``<root>/tmp/`` and published with one rename(2), which is atomic: readers see either no
 entry or a complete one, concurrent writers of the same key race harmlessly (the loser discards its
 copy), and a crash mid-write leaves only a temporary directory, swept when it is old.
+
+Budget: the cache holds at most ``max_bytes`` of programs (default 2 GiB), each at most
+``max_entry_bytes`` (64 MiB; the compiler enforces it, judge.compiler). Reading an entry touches its
+``meta.json`` (the recency), and each publish evicts the least recently used entries until the total
+fits; the entry just published, and any used in the last two minutes (a judge may be copying it), are
+never evicted, so the cache may pass its budget for that long. An evicted entry is renamed into
+``tmp/`` first (one atomic step: readers see it or not) and removed there. Entries are the judge's:
+directories 0755, files 0644 (0755 when executable), owned by the user running the judge; symlinks
+are not kept.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Mapping
@@ -36,6 +46,10 @@ def publish_directory(staging: Path, final: Path) -> None:
 
 
 _STALE_TMP_SECONDS = 3600.0
+DEFAULT_MAX_BYTES = 2 * 1024**3
+DEFAULT_MAX_ENTRY_BYTES = 64 * 1024**2
+# An entry used this recently is not evicted: a judge may be copying it (Program.install) right now.
+_EVICTION_GRACE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -55,9 +69,42 @@ def cache_key(language_id: str, toolchain: str, flags: str, sources: Mapping[str
     return digest.hexdigest()
 
 
+def tree_size(path: Path) -> int:
+    """Bytes of the regular files under ``path`` (symlinks not followed)."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(dirpath, name))
+                if stat.S_ISREG(st.st_mode):
+                    total += st.st_size
+    return total
+
+
+def seal(path: Path) -> None:
+    """Read-only for everyone but the owner: directories 0755, files 0644 or 0755; symlinks removed
+    (never chmod through one: it could point anywhere on the host)."""
+    os.chmod(path, 0o755)
+    for dirpath, dirs, files in os.walk(path):
+        for name in [*dirs, *files]:
+            full = os.path.join(dirpath, name)
+            st = os.lstat(full)
+            if stat.S_ISLNK(st.st_mode):
+                os.unlink(full)
+            elif stat.S_ISDIR(st.st_mode):
+                os.chmod(full, 0o755)
+            else:
+                os.chmod(full, 0o755 if st.st_mode & 0o111 else 0o644)
+
+
 class CompileCache:
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES
+    ) -> None:
         self.root = root
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes  # one compiled program; bigger: a compilation error
+        self.grace = _EVICTION_GRACE_SECONDS
         try:
             (root / "tmp").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -74,6 +121,8 @@ class CompileCache:
             meta = json.loads((entry / "meta.json").read_text())
         except (OSError, ValueError):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(entry / "meta.json")  # recency, for the eviction order
         return CacheEntry(key=key, ok=bool(meta["ok"]), log=str(meta["log"]), files=entry / "files")
 
     def put(self, key: str, *, ok: bool, log: str, files: Path | None) -> CacheEntry:
@@ -86,9 +135,10 @@ class CompileCache:
                 shutil.copytree(files, target, symlinks=True)
             else:
                 target.mkdir()
+            seal(target)
             meta = staging / "meta.json"
             with open(meta, "w") as f:
-                json.dump({"ok": ok, "log": log, "created": time.time()}, f)
+                json.dump({"ok": ok, "log": log, "created": time.time(), "size": tree_size(target)}, f)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(staging, 0o755)
@@ -101,7 +151,39 @@ class CompileCache:
         entry = self.get(key)
         if entry is None:  # pragma: no cover - the entry was just published
             raise CompileCacheError(f"compile cache {self.root}: entry {key} vanished after publishing")
+        self.evict(keep=key)
         return entry
+
+    def entries(self) -> list[tuple[float, int, Path]]:
+        """(last use, bytes, directory) of every entry, least recently used first."""
+        found = []
+        for meta in self.root.glob("??/*/meta.json"):
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                used = meta.stat().st_mtime
+                size = int(json.loads(meta.read_text()).get("size", 0)) + len(meta.read_bytes())
+                found.append((used, size, meta.parent))
+        return sorted(found)
+
+    def size(self) -> int:
+        return sum(size for _, size, _ in self.entries())
+
+    def evict(self, keep: str = "") -> None:
+        """Remove least recently used entries until the cache fits in ``max_bytes``."""
+        entries = self.entries()
+        total = sum(size for _, size, _ in entries)
+        recent = time.time() - self.grace
+        for used, size, entry in entries:
+            if total <= self.max_bytes or used > recent:
+                break
+            if entry.name == keep:
+                continue
+            doomed = self.root / "tmp" / f"evicted.{entry.name[:16]}.{os.getpid()}.{time.monotonic_ns()}"
+            try:
+                os.rename(entry, doomed)  # atomic: gone for readers at once
+            except OSError:
+                continue  # evicted by a concurrent writer
+            shutil.rmtree(doomed, ignore_errors=True)
+            total -= size
 
     def _sweep_stale_tmp(self) -> None:
         now = time.time()

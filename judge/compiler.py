@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.compile_cache import CompileCache, cache_key
+from judge.compile_cache import CompileCache, cache_key, seal, tree_size
 from judge.errors import JudgeError, LanguageUnavailable
 from judge.languages.base import Language
 from sandbox import SandboxConfig, Status
@@ -38,9 +38,9 @@ class Program:
     cached: bool  # True when no compiler ran for this call
 
     def install(self, target: Path) -> Path:
-        """Copy the program into ``target`` (visible to the sandbox) and return it."""
+        """Copy the program into ``target`` (visible to the sandbox, read-only) and return it."""
         shutil.copytree(self.files, target, symlinks=True)
-        _open_permissions(target, writable=False)
+        seal(target)
         return target
 
 
@@ -77,9 +77,12 @@ def compile_program(
         ok = True
         if argv is not None:
             out, err = work / "compile.out", work / "compile.err"
+            # No file the compiler writes may be larger than a program may be (RLIMIT_FSIZE).
+            limits = language.compile_limits()
+            limits = limits.model_copy(update={"file_size": min(limits.file_size, cache.max_entry_bytes)})
             result = sandbox.run(
                 argv,
-                language.compile_limits(),
+                limits,
                 workdir=build,
                 stdout=out,
                 stderr=err,
@@ -93,12 +96,24 @@ def compile_program(
             ok = result.status is Status.OK
             if not ok and result.status not in (Status.NONZERO_EXIT, Status.SIGNALED):
                 log += f"\ncompiler stopped: {result.status} ({result.killed_by or result.message})"
+            if not ok and (result.killed_by == "file_size" or "File size limit exceeded" in log):
+                cap = _mib(cache.max_entry_bytes)
+                log += f"\na file the compiler wrote passed the limit of {cap} for one program"
             if result.status in (Status.TIME_LIMIT, Status.IDLE_LIMIT):
                 return Program(language, False, log[:LOG_LIMIT], work, cached=False)
         if ok:
             language.after_compile(main_code, build)
+            size = tree_size(build) - sum(len(content) for content in sources.values())
+            if size > cache.max_entry_bytes:
+                ok = False
+                cap = _mib(cache.max_entry_bytes)
+                log += f"\ncompiled program is {_mib(size)}, over the limit of {cap} for one program"
         entry = cache.put(key, ok=ok, log=log[:LOG_LIMIT], files=build)
     return Program(language, entry.ok, entry.log, entry.files, cached=False)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
 
 
 def _read_log(path: Path) -> str:

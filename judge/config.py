@@ -24,5 +24,16 @@ class JudgeConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     compile_cache: Path = Field(default_factory=default_compile_cache, description="compiled programs")
+    compile_cache_max_bytes: int = Field(
+        2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
+    )
+    max_program_bytes: int = Field(
+        64 * 1024**2, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+    )
     work_dir: Path | None = Field(None, description="where scratch directories go; None: the system temp")
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig, description="how programs are run")
+    fresh_box: bool = Field(
+        True,
+        description="each test in an empty work dir thrown away after it, the input as an anonymous fd; "
+        "False shares one work dir between the tests of a submission (unsafe: the attack suite's control)",
+    )

@@ -71,13 +71,19 @@ def run_interactive(
     solution_env: dict[str, str],
     solution_home: Path,
     solution_stderr: Path,
-    scratch: Path,
+    solution_box: Path,
+    interactor_box: Path,
     work: Path,
+    copy_back: bool = False,
 ) -> InteractiveRun:
+    """One test of an interactive problem. ``solution_box``, ``interactor_box``: each side's empty work
+    dir for this test (judge.box); ``work``: the judge's own files (interactor output, feedback).
+    ``copy_back``: keep what the solution leaves in its work dir (only the attack suite's control)."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
     inp, ans = test.input.resolve(), test.answer.resolve()
     tout = work / "interactor.out"
+    tout.unlink(missing_ok=True)
     tout.write_bytes(b"")
     tout.chmod(0o666)
     feedback = work / "feedback"
@@ -86,6 +92,7 @@ def run_interactive(
     for stale in feedback.iterdir():
         stale.unlink()
     inter_stderr = work / "interactor.err"
+    inter_stderr.unlink(missing_ok=True)  # made anew: truncating a written file is slow on ext4 (~2.5 ms)
     base = interactor.program.language.run_argv(interactor.home, 1024 * MiB)
     if interactor.spec.protocol is InteractorProtocol.TESTLIB:
         inter_argv = [*base, str(inp), str(tout), str(ans), *interactor.spec.flags]
@@ -118,20 +125,22 @@ def run_interactive(
     sol_call: dict[str, object] = {
         "argv": solution_argv,
         "limits": solution_limits,
-        "workdir": scratch,
+        "workdir": solution_box,
         "stderr": solution_stderr,
         "env": solution_env,
         "readonly_paths": [solution_home],
         "config": interactor.config,
+        "copy_back": copy_back,
     }
     inter_call: dict[str, object] = {
         "argv": inter_argv,
         "limits": limits,
-        "workdir": work,
+        "workdir": interactor_box,
         "stderr": inter_stderr,
         "readonly_paths": sorted({inp, ans, interactor.home}),
         "writable_paths": writable,
         "config": interactor.config,
+        "copy_back": False,
     }
     threads = [
         threading.Thread(target=run_side, args=("solution", int_to_sol_r, sol_to_int_w, sol_call)),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from judge.printable import printable
 
 MESSAGE_LIMIT = 2000  # characters of a checker's, interactor's or sandbox's message kept per test
 
@@ -53,7 +55,14 @@ class TestResult(BaseModel):
     time_s: float = Field(description="CPU seconds (user+sys) of the solution's process tree")
     wall_s: float = Field(description="wall-clock seconds of the solution's run")
     memory_bytes: int = Field(description="peak memory of the solution's process tree")
-    checker_message: str = Field("", description="what the checker, interactor or sandbox said")
+    checker_message: str = Field(
+        "", description="what the checker, interactor or sandbox said (control characters escaped)"
+    )
+
+    @field_validator("checker_message")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        return printable(value)
 
 
 class JudgeResult(BaseModel):
@@ -65,7 +74,14 @@ class JudgeResult(BaseModel):
     memory_bytes: int = Field(description="largest peak memory over the tests run")
     language: str = Field(description="language id the submission was judged as")
     tests: list[TestResult]
-    compile_log: str = Field("", description="compiler output (warnings, or the errors for CE)")
+    compile_log: str = Field(
+        "", description="compiler output (warnings, or the errors for CE; control characters escaped)"
+    )
+
+    @field_validator("compile_log")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        return printable(value)
 
     @property
     def accepted(self) -> bool:

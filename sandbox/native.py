@@ -31,6 +31,7 @@ def run_native(
     readonly_paths: Sequence[Path],
     writable_paths: Sequence[Path],
     config: SandboxConfig,
+    copy_back: bool = True,
 ) -> RunResult:
     if os.geteuid() != 0:
         raise SandboxUnavailable(
@@ -56,6 +57,7 @@ def run_native(
             meta_fd=meta_w,
             out_fd=out_fd,
             err_fd=err_fd,
+            copy_back=copy_back,
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
         try:

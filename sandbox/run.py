@@ -24,6 +24,7 @@ def run(
     readonly_paths: Sequence[Path] = (),
     writable_paths: Sequence[Path] = (),
     config: SandboxConfig | None = None,
+    copy_back: bool = True,
 ) -> RunResult:
     """Run ``argv`` in ``workdir`` under ``limits``.
 
@@ -31,7 +32,10 @@ def run(
     ``writable_paths`` appear at the same absolute paths inside. ``stdin``: a file, an fd of the caller
     (not closed), bytes, or None for /dev/null. ``stdout``/``stderr``: a file (truncated), an fd of the
     caller, or None to discard; bytes are counted either way. ``env`` is the whole environment besides a
-    safe PATH. Raises SandboxUnavailable when the backend cannot enforce the limits on this host.
+    safe PATH. ``copy_back``: files the program creates in its work dir are copied to ``workdir``
+    afterwards (native and docker run it on a private tmpfs); False throws them away with the tmpfs
+    (the unconfined backend writes ``workdir`` itself either way). Raises SandboxUnavailable when the
+    backend cannot enforce the limits on this host.
     """
     config = config or SandboxConfig()
     if not argv:
@@ -71,4 +75,5 @@ def run(
         readonly_paths=[Path(p) for p in readonly_paths],
         writable_paths=[Path(p) for p in writable_paths],
         config=config,
+        copy_back=copy_back,
     )

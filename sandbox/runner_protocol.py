@@ -77,6 +77,7 @@ class RunnerCommand(BaseModel):
         out_fd: FdRef | None,
         err_fd: FdRef | None,
         timing: bool = False,
+        copy_back: bool = True,
     ) -> list[str]:
         """The runner's full command line, ``self.runner`` first."""
         disk = self.tmp_size or limits.disk
@@ -110,6 +111,8 @@ class RunnerCommand(BaseModel):
             args += ["--netns-pool", str(self.netns_pool)]
         if timing:
             args += ["--timing", "1"]
+        if not copy_back:
+            args += ["--copy-back", "0"]
         for p in readonly_paths:
             args += ["--ro", str(p)]
         for p in writable_paths:

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     compile_cache: Path = Field(
         default_factory=lambda: _cache_home() / "compile", description="compiled programs"
     )
+    compile_cache_max_bytes: int = Field(
+        2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
+    )
+    max_program_bytes: int = Field(
+        64 * MiB, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+    )
     work_dir: Path | None = Field(None, description="judge scratch dirs; None: temp")
 
     # The judge service (`cpelo serve`, `cpelo worker`): CPELO_SERVICE_*.
@@ -85,7 +91,11 @@ class Settings(BaseSettings):
 
     def judge_config(self) -> JudgeConfig:
         return JudgeConfig(
-            compile_cache=self.compile_cache, work_dir=self.work_dir, sandbox=self.sandbox_config()
+            compile_cache=self.compile_cache,
+            compile_cache_max_bytes=self.compile_cache_max_bytes,
+            max_program_bytes=self.max_program_bytes,
+            work_dir=self.work_dir,
+            sandbox=self.sandbox_config(),
         )
 
     def service_config(self) -> ServiceConfig:

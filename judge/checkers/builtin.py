@@ -1,4 +1,8 @@
-"""Built-in comparisons: pure functions over bytes (tokens, exact, lines, floats, yes/no)."""
+"""Built-in comparisons: pure functions over bytes or files (tokens, exact, lines, floats, yes/no).
+
+Files are read as they are compared (``judge.checkers.stream``): the judge's memory stays bounded
+whatever a program prints. A token over ``stream.CAP`` bytes (1 MiB) is compared by digest and is
+never a number."""
 
 from __future__ import annotations
 
@@ -9,15 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judge.checkers.outcome import CheckOutcome
+from judge.checkers.stream import (
+    Data,
+    Item,
+    lines,
+    same_bytes,
+    same_content,
+    same_folded,
+    shown,
+    size,
+    tokens,
+)
 from judge.task import CheckerKind, CheckerSpec, TestCase
 from judge.verdict import Verdict
 
 DEFAULT_FLOAT_TOL = 1e-6
 
 
-def _show(token: bytes) -> str:
-    text = token.decode("utf-8", "replace")
-    return text if len(text) <= 40 else text[:37] + "..."
+def _show(token: Item) -> str:
+    text = shown(token).decode("utf-8", "replace")
+    return text if len(text) <= 40 and isinstance(token, bytes) else text[:37] + "..."
 
 
 def _ordinal(n: int) -> str:
@@ -26,82 +41,93 @@ def _ordinal(n: int) -> str:
 
 
 def _compare_tokens(
-    output: bytes, answer: bytes, same: Callable[[bytes, bytes], bool], what: str = "words"
-) -> CheckOutcome:
-    out, ans = output.split(), answer.split()
-    for i, (o, a) in enumerate(zip(out, ans, strict=False), start=1):
+    output: Data, answer: Data, same: Callable[[Item, Item], bool], what: str = "words"
+) -> tuple[CheckOutcome, int]:
+    """The outcome, and the number of answer tokens."""
+    out, ans = tokens(output), tokens(answer)
+    common = 0
+    while True:
+        o, a = next(out, None), next(ans, None)
+        if o is None or a is None:
+            break
+        common += 1
         if not same(o, a):
             return CheckOutcome(
                 Verdict.WRONG_ANSWER,
-                f"{_ordinal(i)} {what} differ - expected: '{_show(a)}', found: '{_show(o)}'",
-            )
-    if len(out) < len(ans):
+                f"{_ordinal(common)} {what} differ - expected: '{_show(a)}', found: '{_show(o)}'",
+            ), 0
+    n_out = common + (o is not None) + sum(1 for _ in out)
+    n_ans = common + (a is not None) + sum(1 for _ in ans)
+    if n_out < n_ans:
         return CheckOutcome(
-            Verdict.WRONG_ANSWER, f"answer contains more tokens: expected {len(ans)}, found {len(out)}"
-        )
-    if len(out) > len(ans):
+            Verdict.WRONG_ANSWER, f"answer contains more tokens: expected {n_ans}, found {n_out}"
+        ), n_ans
+    if n_out > n_ans:
         return CheckOutcome(
-            Verdict.WRONG_ANSWER, f"output contains extra tokens: expected {len(ans)}, found {len(out)}"
-        )
-    return CheckOutcome(Verdict.OK, f"ok {len(ans)} tokens")
+            Verdict.WRONG_ANSWER, f"output contains extra tokens: expected {n_ans}, found {n_out}"
+        ), n_ans
+    return CheckOutcome(Verdict.OK, f"ok {n_ans} tokens"), n_ans
 
 
-def check_tokens(output: bytes, answer: bytes) -> CheckOutcome:
+def check_tokens(output: Data, answer: Data) -> CheckOutcome:
     """Equal as whitespace-separated tokens (the default)."""
-    return _compare_tokens(output, answer, bytes.__eq__)
+    return _compare_tokens(output, answer, same_bytes)[0]
 
 
-def check_exact(output: bytes, answer: bytes) -> CheckOutcome:
+def check_exact(output: Data, answer: Data) -> CheckOutcome:
     """Byte for byte; equal tokens laid out differently are a presentation error."""
-    if output == answer:
-        return CheckOutcome(Verdict.OK, f"ok {len(answer)} bytes")
-    tokens = check_tokens(output, answer)
-    if tokens.verdict is Verdict.OK:
+    if size(output) == size(answer) and same_content(output, answer):
+        return CheckOutcome(Verdict.OK, f"ok {size(answer)} bytes")
+    outcome = check_tokens(output, answer)
+    if outcome.verdict is Verdict.OK:
         return CheckOutcome(Verdict.PRESENTATION_ERROR, "same tokens, different whitespace")
-    return tokens
+    return outcome
 
 
-def _lines(data: bytes) -> list[bytes]:
-    lines = [line.rstrip() for line in data.split(b"\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def check_lines(output: bytes, answer: bytes) -> CheckOutcome:
+def check_lines(output: Data, answer: Data) -> CheckOutcome:
     """Line by line, ignoring trailing whitespace and trailing empty lines; same tokens otherwise: PE."""
-    out, ans = _lines(output), _lines(answer)
-    if out == ans:
-        return CheckOutcome(Verdict.OK, f"ok {len(ans)} lines")
-    tokens = check_tokens(output, answer)
-    if tokens.verdict is Verdict.OK:
-        line = next((i for i, (o, a) in enumerate(zip(out, ans, strict=False), 1) if o != a), len(ans) + 1)
+    out, ans = lines(output), lines(answer)
+    common, differs = 0, 0  # differs: the first line (1-based) where both have a line and they differ
+    while True:
+        o, a = next(out, None), next(ans, None)
+        if o is None or a is None:
+            break
+        common += 1
+        if not differs and not same_bytes(o, a):
+            differs = common
+    n_out = common + (o is not None) + sum(1 for _ in out)
+    n_ans = common + (a is not None) + sum(1 for _ in ans)
+    if not differs and n_out == n_ans:
+        return CheckOutcome(Verdict.OK, f"ok {n_ans} lines")
+    outcome = check_tokens(output, answer)
+    if outcome.verdict is Verdict.OK:
+        line = differs or n_ans + 1
         return CheckOutcome(Verdict.PRESENTATION_ERROR, f"same tokens, lines differ from line {line}")
-    return tokens
+    return outcome
 
 
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-def _as_float(token: bytes) -> float | None:
-    if not _NUMBER.fullmatch(token):
+def _as_float(token: Item) -> float | None:
+    if not isinstance(token, bytes) or not _NUMBER.fullmatch(token):
         return None
     value = float(token)
     return value if math.isfinite(value) else None
 
 
 def check_floats(
-    output: bytes, answer: bytes, abs_tol: float | None = None, rel_tol: float | None = None
+    output: Data, answer: Data, abs_tol: float | None = None, rel_tol: float | None = None
 ) -> CheckOutcome:
     """Tokens; where the answer's token is a number, the output's must be a number within absolute OR
     relative tolerance of it (either suffices, as in Kattis). No tolerance given: 1e-6 for both."""
     if abs_tol is None and rel_tol is None:
         abs_tol = rel_tol = DEFAULT_FLOAT_TOL
 
-    def same(o: bytes, a: bytes) -> bool:
+    def same(o: Item, a: Item) -> bool:
         expected = _as_float(a)
         if expected is None:
-            return o == a
+            return same_bytes(o, a)
         found = _as_float(o)
         if found is None:
             return False
@@ -110,18 +136,19 @@ def check_floats(
             rel_tol is not None and diff <= rel_tol * abs(expected) * (1 + 1e-12)
         )
 
-    outcome = _compare_tokens(output, answer, same, what="numbers")
+    outcome, n_ans = _compare_tokens(output, answer, same, what="numbers")
     if outcome.verdict is Verdict.OK:
-        return CheckOutcome(Verdict.OK, f"ok {len(answer.split())} numbers (abs {abs_tol}, rel {rel_tol})")
+        return CheckOutcome(Verdict.OK, f"ok {n_ans} numbers (abs {abs_tol}, rel {rel_tol})")
     return outcome
 
 
-def check_yesno(output: bytes, answer: bytes) -> CheckOutcome:
+def check_yesno(output: Data, answer: Data) -> CheckOutcome:
     """Tokens compared case-insensitively (YES, yes and Yes are the same answer)."""
-    return _compare_tokens(output, answer, lambda o, a: o.lower() == a.lower())
+    return _compare_tokens(output, answer, same_folded)[0]
 
 
-def builtin_check(spec: CheckerSpec, output: bytes, answer: bytes) -> CheckOutcome:
+def builtin_check(spec: CheckerSpec, output: Data, answer: Data) -> CheckOutcome:
+    """``output`` and ``answer``: bytes, or files read in bounded memory (judge.checkers.stream)."""
     if spec.kind is CheckerKind.EXACT:
         return check_exact(output, answer)
     if spec.kind is CheckerKind.LINES:
@@ -138,4 +165,4 @@ class BuiltinChecker:
     spec: CheckerSpec
 
     def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
-        return builtin_check(self.spec, output.read_bytes(), test.answer.read_bytes())
+        return builtin_check(self.spec, output, test.answer)

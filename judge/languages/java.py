@@ -1,9 +1,11 @@
 """Java 17 (OpenJDK): javac, then java with the heap and stack sized from the memory limit.
 
-The JVM reserves far more address space than it touches; the sandbox counts touched memory (cgroup),
-and the JVM's own footprint (code cache, metaspace, GC structures: about 40-60 MB) gets an allowance
-on top of the heap, so only the program's own data can exceed the limit. A heap overflow
-(java.lang.OutOfMemoryError) is MEMORY_LIMIT_EXCEEDED, as on Codeforces, not a runtime error.
+The memory limit covers the whole process, as for every language: the judge gives MLE to any run whose
+measured peak (cgroup: heap, direct buffers, metaspace, code cache, stacks) is over it. So the heap is
+the limit less a reserve for the JVM's own footprint (a trivial program peaks at about 17 MiB here),
+direct (off-heap) buffers are capped, and metaspace and code cache are bounded. The sandbox allows
+JVM_OVERHEAD more than the limit only so that a JVM over it fails cleanly (java.lang.OutOfMemoryError,
+MEMORY_LIMIT_EXCEEDED as on Codeforces) instead of being killed mid-write; it never makes such a run OK.
 """
 
 from __future__ import annotations
@@ -14,17 +16,23 @@ from pathlib import Path
 from judge.languages.base import Language, public_class_name
 from sandbox import Limits, MiB, RunResult
 
-JVM_OVERHEAD = 192 * MiB  # allowance for the JVM's own memory, above the heap (-Xmx = the memory limit)
+JVM_OVERHEAD = 192 * MiB  # sandbox headroom above the limit, for a clean OutOfMemoryError (never OK)
+MAX_DIRECT_MIB = 64  # off-heap buffers (ByteBuffer.allocateDirect), at most a quarter of the limit
 JVM_FLAGS = (
     "-XX:+UseSerialGC",  # one GC thread, no per-core GC memory
     "-XX:ActiveProcessorCount=1",  # fewer JIT and GC threads; the solution is timed on one core anyway
     "-XX:TieredStopAtLevel=4",
     "-XX:ReservedCodeCacheSize=64m",
-    "-XX:MaxMetaspaceSize=128m",
+    "-XX:MaxMetaspaceSize=64m",
     "-XX:-UsePerfData",  # no hsperfdata file in /tmp
     "-XX:+ExitOnOutOfMemoryError",
     "-Xshare:auto",
 )
+
+
+def jvm_reserve_mib(limit_mib: int) -> int:
+    """MiB of the limit kept out of the heap for the JVM itself: a quarter, between 24 and 64."""
+    return max(24, min(64, limit_mib // 4))
 
 
 class Java17(Language):
@@ -38,7 +46,9 @@ class Java17(Language):
     command_paths = ("/usr/lib/jvm/java-17-openjdk-amd64/bin/java",)
     version_flag = "-version"
     install_hint = "apt-get install openjdk-17-jdk-headless"
-    memory_note = "heap (-Xmx) = memory limit; JVM's own footprint allowed on top; heap OOM -> MLE"
+    memory_note = (
+        "whole JVM within the limit: heap = limit - reserve (24-64 MiB), direct buffers capped; OOM -> MLE"
+    )
     processes = 64  # the JVM's own threads (JIT, GC, signal handler, finalizer, ...)
     compile_processes = 128
     test_program = """\
@@ -84,12 +94,14 @@ public class Main {
     def run_argv(self, build_dir: Path, memory_limit: int) -> list[str]:
         tool = self.tool() or Path(self.command)
         main_class = (build_dir / "MAIN_CLASS").read_text().strip()
-        heap_mib = max(16, memory_limit // MiB)
+        limit_mib = memory_limit // MiB
+        heap_mib = max(16, limit_mib - jvm_reserve_mib(limit_mib))
         stack_mib = max(8, min(256, heap_mib // 4))
         return [
             str(tool),
             f"-Xmx{heap_mib}m",
             f"-Xss{stack_mib}m",
+            f"-XX:MaxDirectMemorySize={max(1, min(MAX_DIRECT_MIB, limit_mib // 4))}m",
             *JVM_FLAGS,
             "-cp",
             str(build_dir),

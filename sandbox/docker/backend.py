@@ -80,6 +80,7 @@ def inner_args(
     config: SandboxConfig,
     has_out: bool,
     has_err: bool,
+    copy_back: bool = True,
 ) -> list[str]:
     """The native runner's arguments for the container (without the runner's path): its paths, with fds
     as slots the agent fills in (the fds only get their numbers on the agent's side)."""
@@ -95,6 +96,7 @@ def inner_args(
         meta_fd=FdSlot.META,
         out_fd=FdSlot.OUT if has_out else None,
         err_fd=FdSlot.ERR if has_err else None,
+        copy_back=copy_back,
     )
     return args[1:]
 
@@ -111,6 +113,7 @@ def run_docker(
     readonly_paths: Sequence[Path],
     writable_paths: Sequence[Path],
     config: SandboxConfig,
+    copy_back: bool = True,
 ) -> RunResult:
     roots = extra_roots(workdir, readonly_paths, writable_paths, config)
     with contextlib.ExitStack() as stack:
@@ -131,6 +134,7 @@ def run_docker(
             config=config,
             has_out=out_fd is not None,
             has_err=err_fd is not None,
+            copy_back=copy_back,
         )
         request = {"op": "run", "slots": list(fds), "args": args}
         reply = _ask(request, list(fds.values()), config, roots)

@@ -31,6 +31,7 @@ static void parse(int argc, char **argv) {
     O.out_limit = O.err_limit = -1;
     O.procs = 1;
     O.nofile = 64;
+    O.copy_back = 1;
     O.uid = O.gid = 65534;
     O.cgroup_root = "/sys/fs/cgroup";
     O.cgroup_name = "cpelo";
@@ -63,6 +64,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--netns")) O.netns_path = v;
         else if (!strcmp(k, "--netns-pool")) O.netns_pool = v;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
+        else if (!strcmp(k, "--copy-back")) O.copy_back = num(v) != 0;
         else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
         else if (!strcmp(k, "--rw")) { if (O.n_rw < MAX_PATHS) O.rw[O.n_rw++] = v; else meta_error("usage", "too many --rw"); }
         else if (!strcmp(k, "--env")) { if (O.n_env < MAX_ENV) O.env[O.n_env++] = (char *)v; else meta_error("usage", "too many --env"); }

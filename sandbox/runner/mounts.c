@@ -316,5 +316,5 @@ void copy_back_workdir(void) {
     int src = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int dst = open(O.workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat sst;
-    if (src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
+    if (O.copy_back && src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
 }

@@ -50,6 +50,7 @@ struct opts {
     int netns_fd;
     unsigned long long huge_alloc;
     const char *netns_path, *netns_pool;
+    int copy_back; /* 0: what the program leaves in its work dir is thrown away with the tmpfs */
 };
 
 /* The run's options, parsed once from the command line and read-only afterwards. */

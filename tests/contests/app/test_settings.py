@@ -18,6 +18,8 @@ def test_environment_names_reach_the_configs(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setenv("CPELO_ALLOW_UNCONFINED", "1")
     monkeypatch.setenv("CPELO_COMPILE_CACHE", str(tmp_path / "compile"))
     monkeypatch.setenv("CPELO_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("CPELO_COMPILE_CACHE_MAX_BYTES", "1000000")
+    monkeypatch.setenv("CPELO_MAX_PROGRAM_BYTES", "5000")
     monkeypatch.setenv("CPELO_SERVICE_DB", "sqlite:///x.db")
     monkeypatch.setenv("CPELO_SERVICE_EXECUTOR", "ray")
     monkeypatch.setenv("CPELO_SERVICE_RAY_ADDRESS", "head:6379")
@@ -27,6 +29,7 @@ def test_environment_names_reach_the_configs(monkeypatch: pytest.MonkeyPatch, tm
     judge = settings.judge_config()
     assert (judge.sandbox.backend, judge.sandbox.allow_unconfined) == ("docker", True)
     assert (judge.compile_cache, judge.work_dir) == (tmp_path / "compile", tmp_path / "work")
+    assert (judge.compile_cache_max_bytes, judge.max_program_bytes) == (1_000_000, 5000)
     service = settings.service_config()
     assert (service.db, service.executor, service.ray_address) == ("sqlite:///x.db", "ray", "head:6379")
     assert service.poll_s == 0.02 and service.problem_cache == tmp_path / "problems"
