@@ -55,7 +55,7 @@ def behaviour(
                 lang.run_argv(home, task.memory_limit), limits, workdir=scratch, stdin=stdin, stdout=stdout,
                 stderr=stderr, env=lang.run_env(home), readonly_paths=[home], config=config.sandbox,
             )  # fmt: skip
-            verdict = run_verdict(lang, result, b"", task.time_limit)
+            verdict = run_verdict(lang, result, b"", task)
             if verdict is not None:
                 out.append(verdict.short)
                 continue
