@@ -159,8 +159,14 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cpelo-bench-service-"))
     cache = work / "compile-cache"
-    env = dict(os.environ, CPELO_COMPILE_CACHE=str(cache), CPELO_SERVICE_PROBLEM_CACHE=str(work / "problems"),
-               CPELO_SERVICE_POLL_S="0.02", CPELO_SERVICE_IDLE_POLL_S="0.2")  # fmt: skip
+    env = dict(
+        os.environ,
+        CPELO_COMPILE_CACHE=str(cache),
+        CPELO_SERVICE_PROBLEM_CACHE=str(work / "problems"),
+        CPELO_SERVICE_POLL_S="0.02",
+        CPELO_SERVICE_IDLE_POLL_S="0.2",
+        CPELO_SERVICE_MAX_QUEUED_PER_TOKEN=str(10 * args.burst),
+    )  # the bench floods from one token on purpose
     print(f"workers: {args.workers}, cores: {default_jobs()}, load average: {os.getloadavg()[0]:.1f}")
     base = baseline(work, args.burst, args.workers, cache)
     print(f"baseline  in-process judge_many ({args.workers} threads): {base:7.1f} submissions/s")

@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     service_default_rate_per_minute: int = Field(600, gt=0)
     service_executor: Literal["local", "ray"] = Field("local")
     service_ray_address: str | None = Field(None)
+    service_max_time_limit_s: float = Field(10.0, gt=0, allow_inf_nan=False)
+    service_max_memory_bytes: int = Field(2048 * MiB, gt=0)
+    service_max_tests: int = Field(500, gt=0)
+    service_max_cpu_s_per_submission: float = Field(600.0, gt=0, allow_inf_nan=False)
+    service_max_queued_per_token: int = Field(200, gt=0)
+    service_max_queued_cpu_s_per_token: float = Field(3600.0, gt=0, allow_inf_nan=False)
+    service_head_timeout_s: float = Field(10.0, gt=0)
+    service_body_read_timeout_s: float = Field(30.0, gt=0)
+    service_keep_alive_s: float = Field(5.0, gt=0)
+    service_max_connections: int = Field(1000, gt=0)
+    service_retention_days: float | None = Field(30.0, gt=0)
 
     @property
     def contests_dir(self) -> Path:

@@ -52,8 +52,36 @@ class ServiceConfig(BaseModel):
     executor: Literal["local", "ray"] = Field("local", description="where a worker judges: here, or on Ray")
     ray_address: str | None = Field(None, description="executor ray: the cluster (None: Ray's default)")
     judge: JudgeConfig = Field(default_factory=JudgeConfig, description="how a worker judges")
+    # Ceilings on what a problem may ask of a worker: checked at upload (4xx naming the ceiling) and
+    # again when a worker loads the problem (a row stored under older, looser ceilings is refused).
+    max_time_limit_s: float = Field(
+        10.0, gt=0, allow_inf_nan=False, description="largest time limit per test"
+    )
+    max_memory_bytes: int = Field(2048 * MiB, gt=0, description="largest memory limit of a problem")
+    max_tests: int = Field(500, gt=0, description="most tests in a problem")
+    max_cpu_s_per_submission: float = Field(
+        600.0, gt=0, allow_inf_nan=False, description="largest tests x time limit of a problem: one "
+        "submission's worst-case CPU seconds"
+    )  # fmt: skip
+    max_queued_per_token: int = Field(200, gt=0, description="most unfinished jobs of one token")
+    max_queued_cpu_s_per_token: float = Field(
+        3600.0, gt=0, allow_inf_nan=False, description="most worst-case CPU seconds of one token's "
+        "unfinished jobs"
+    )  # fmt: skip
+    head_timeout_s: float = Field(10.0, gt=0, description="longest wait for a request's line and headers")
+    body_read_timeout_s: float = Field(30.0, gt=0, description="longest wait for the next piece of a body")
+    keep_alive_s: float = Field(5.0, gt=0, description="idle keep-alive connections are closed after this")
+    max_connections: int = Field(1000, gt=0, description="open connections of the API; over it: 503")
+    retention_days: float | None = Field(
+        30.0, gt=0, description="finished jobs older than this are deleted by the workers (None: kept)"
+    )
 
     @property
-    def max_request_bytes(self) -> int:
-        """Largest request body: an upload plus its multipart framing, or a JSON-escaped source."""
-        return max(self.max_upload_bytes + MiB, 8 * self.max_source_bytes + 64 * KiB)
+    def max_upload_request_bytes(self) -> int:
+        """Largest body of a package upload: the zip plus its multipart framing."""
+        return self.max_upload_bytes + 64 * KiB
+
+    @property
+    def max_json_request_bytes(self) -> int:
+        """Largest body of any other request: a JSON-escaped source (up to 6 bytes per byte) and fields."""
+        return 8 * self.max_source_bytes + 64 * KiB

@@ -51,6 +51,8 @@ tokens = Table(
     Column("rate_per_minute", Integer, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("scopes", String(100), nullable=False, server_default="submit,upload"),  # comma-separated
+    Column("expires_at", Float, nullable=True),  # None: never
 )
 
 problems = Table(
@@ -86,7 +88,18 @@ jobs = Table(
     Column("verdict", String(32), nullable=True),
     Column("result_json", Text, nullable=True),
     Column("token_id", SeqType, nullable=True),
+    Column("cpu_s", Float, nullable=False, server_default="0"),  # worst case: tests x time limit
     Index("ix_jobs_claim", "status", "priority", "seq"),
+    Index("ix_jobs_token_claim", "status", "token_id", "seq"),
+    Index("ix_jobs_retention", "status", "finished_at"),
+)
+
+# Running totals behind /metrics (verdict counts, claims, latency buckets), updated with each result.
+totals = Table(
+    "totals",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Float, nullable=False),
 )
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
+from judge.languages import LANGUAGES
 from judge.service.problems import ProblemInfo
 from judge.verdict import JudgeResult
 
 PROBLEM_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LANGUAGE_ID = r"^[a-z0-9][a-z0-9+_.-]{0,31}$"
 JOB_ID = r"^[0-9a-f]{32}$"
+# The API takes language ids only (not the CLI's aliases), documented as an enum: the OpenAPI document
+# then says which languages are accepted, and anything else is a 422.
+LANGUAGE_NAMES: list[JsonValue] = [lang.id for lang in LANGUAGES]
 
 
 class SubmissionRequest(BaseModel):
@@ -19,12 +23,15 @@ class SubmissionRequest(BaseModel):
 
     problem: str = Field(pattern=PROBLEM_ID, description="id of an uploaded problem", examples=["sum"])
     language: str = Field(
-        pattern=LANGUAGE_ID, description="language id (cpp17, cpp20, c11, python3, ...)", examples=["python3"]
-    )
+        pattern=LANGUAGE_ID, description="language id", examples=["python3"],
+        json_schema_extra={"enum": LANGUAGE_NAMES},
+    )  # fmt: skip
     source: str = Field(
         min_length=1, description="program text (UTF-8)", examples=["print(sum(map(int, input().split())))"]
     )
-    run_all: bool = Field(False, description="run every test instead of stopping at the first failure")
+    run_all: bool = Field(
+        False, strict=True, description="run every test instead of stopping at the first failure"
+    )
 
     @field_validator("source")
     @classmethod

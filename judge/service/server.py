@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
 import os
 import signal
@@ -9,12 +11,42 @@ import threading
 from multiprocessing.process import BaseProcess
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from judge.service.app import create_app
 from judge.service.config import ServiceConfig
 from judge.service.db import make_engine, migrate
 from judge.service.packages import PackageLoader
 from judge.service.worker import run_worker
+
+MAX_HEAD_BYTES = 16 * 1024  # request line and headers
+
+
+def h11_with_head_timeout(head_timeout_s: float) -> type[H11Protocol]:
+    """uvicorn's h11 protocol, plus a deadline on each request's head: a connection that has not
+    delivered a request line and headers within ``head_timeout_s`` of opening (or of the previous
+    response) is closed. uvicorn's keep-alive timer alone restarts on every byte received, so a
+    client trickling a head one byte at a time would hold its connection forever."""
+
+    class H11HeadTimeout(H11Protocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_head_deadline()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm_head_deadline()
+
+        def _arm_head_deadline(self) -> None:
+            waiting_after = self.cycle  # a new request's head replaces the cycle
+
+            def expire() -> None:
+                if self.cycle is waiting_after and not self.transport.is_closing():
+                    self.transport.close()
+
+            self.loop.call_later(head_timeout_s, expire)
+
+    return H11HeadTimeout
 
 
 class WorkerPool:
@@ -66,6 +98,8 @@ def serve(
     loader: PackageLoader | None = None,
 ) -> None:
     """Migrate the database, start the workers, serve the API until interrupted, stop the workers."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     engine = make_engine(config.db)
     migrate(engine)
     app = create_app(config, engine=engine, loader=loader, migrate_db=False)
@@ -75,7 +109,15 @@ def serve(
     # one harmless, so the workers are stopped below rather than orphaned.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+        # h11 (not httptools) for its limit on a request's size and our deadline on its arrival; idle
+        # keep-alive connections are closed after keep_alive_s; over max_connections a request is
+        # answered 503 at once; a stalled body is BodyLimit's (408). Our access log replaces uvicorn's.
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5,
+            http=h11_with_head_timeout(config.head_timeout_s),
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES, limit_concurrency=config.max_connections,
+            timeout_keep_alive=max(1, round(config.keep_alive_s)), access_log=False,
+        )  # fmt: skip
     finally:
         pool.stop()
         engine.dispose()

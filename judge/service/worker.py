@@ -13,6 +13,7 @@ import secrets
 import signal
 import socket
 import threading
+import time
 import traceback
 from types import FrameType
 
@@ -27,6 +28,8 @@ from judge.service.db import make_engine, require_schema
 from judge.service.problems import ProblemStore
 from judge.service.queue import Claim, JobQueue
 from judge.verdict import JudgeResult
+
+PURGE_EVERY_S = 600.0
 
 log = logging.getLogger("cpelo.service.worker")
 
@@ -55,7 +58,11 @@ class Worker:
         """Judge jobs until ``stop`` is set (or the parent process is gone); returns the jobs judged."""
         judged = 0
         pause = self.config.poll_s
+        next_purge = time.monotonic()
         while not stop.is_set():
+            if time.monotonic() >= next_purge:
+                next_purge = time.monotonic() + PURGE_EVERY_S
+                self.purge()
             if parent_pid is not None and os.getppid() != parent_pid:
                 log.warning("worker %s: parent %d is gone, exiting", self.name, parent_pid)
                 break
@@ -73,6 +80,21 @@ class Worker:
             self.process(claim)
             judged += 1
         return judged
+
+    def purge(self) -> int:
+        """Apply the retention: delete finished jobs older than ``retention_days`` (every worker does
+        it now and then; deleting what another worker deleted already is harmless)."""
+        if self.config.retention_days is None:
+            return 0
+        try:
+            gone = self.queue.purge(self.config.retention_days * 86400)
+        except OperationalError as exc:
+            log.warning("worker %s: cannot apply the retention (%s)", self.name, exc.orig)
+            return 0
+        if gone:
+            log.info("worker %s: deleted %d jobs finished over %g days ago", self.name, gone,
+                     self.config.retention_days)  # fmt: skip
+        return gone
 
     def process(self, claim: Claim) -> bool:
         """Judge one claimed job under a renewed lease; True when our result was the one written."""

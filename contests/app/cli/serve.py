@@ -1,4 +1,5 @@
-"""`cpelo serve` (the judge service: API + local workers), `cpelo serve token create`, `cpelo worker`.
+"""`cpelo serve` (the judge service: API + local workers), `cpelo serve token create|list|revoke`,
+`cpelo worker`.
 
 The service lives in ``judge.service``, which must not import ``contests``; reading an uploaded
 package (a native problem dir or a Kattis package) is ``contests.package_upload``'s job, handed to the
@@ -9,6 +10,7 @@ built here once, from the settings (CPELO_SERVICE_*, CPELO_SANDBOX_BACKEND, ...)
 from __future__ import annotations
 
 import os
+import time
 
 import click
 
@@ -81,15 +83,63 @@ def token() -> None:
 @_db_option
 @click.option("--name", default="default", show_default=True, help="a label for the token's owner")
 @click.option("--rate", type=click.IntRange(min=1), default=None, help="requests per minute (default 600)")
-def token_create(db: str | None, name: str, rate: int | None) -> None:
+@click.option("--expires", "expires_days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="days until the token expires (default: never)")  # fmt: skip
+@click.option("--scope", "scopes", default="submit,upload", show_default=True,
+              help="comma-separated: submit (judge), upload (own problems), admin (everything)")  # fmt: skip
+def token_create(
+    db: str | None, name: str, rate: int | None, expires_days: float | None, scopes: str
+) -> None:
     """Create a token and print it (once: only its hash is stored)."""
-    from judge.service.auth import create_token
+    from judge.service.auth import create_token, parse_scopes
     from judge.service.db import make_engine, migrate
 
     settings = _config(db)
+    chosen = parse_scopes(scopes)
     engine = make_engine(settings.db)
     migrate(engine)
-    click.echo(create_token(engine, name, rate or settings.default_rate_per_minute))
+    click.echo(create_token(engine, name, rate or settings.default_rate_per_minute, chosen, expires_days))
+
+
+@token.command("list")
+@_db_option
+def token_list(db: str | None) -> None:
+    """The tokens: name, scopes, rate, created, expiry, state (never the token itself)."""
+    from datetime import UTC, datetime
+
+    from judge.service.auth import list_tokens
+    from judge.service.db import make_engine, migrate
+
+    def day(t: float | None) -> str:
+        return "never" if t is None else datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
+
+    engine = make_engine(_config(db).db)
+    migrate(engine)
+    now = time.time()
+    click.echo(f"{'id':>4}  {'name':<24} {'scopes':<20} {'rate':>6}  {'created':<16}  {'expires':<16}  state")
+    for t in list_tokens(engine):
+        state = (
+            "revoked"
+            if t.revoked
+            else "expired"
+            if t.expires_at is not None and t.expires_at <= now
+            else "live"
+        )
+        click.echo(f"{t.id:>4}  {t.name:<24} {','.join(t.scopes):<20} {t.rate_per_minute:>6}  "
+                   f"{day(t.created_at):<16}  {day(t.expires_at):<16}  {state}")  # fmt: skip
+
+
+@token.command("revoke")
+@_db_option
+@click.option("--name", required=True, help="revoke every live token with this name")
+def token_revoke(db: str | None, name: str) -> None:
+    """Revoke tokens by name: they are refused (401) from the next request on."""
+    from judge.service.auth import revoke_token
+    from judge.service.db import make_engine, migrate
+
+    engine = make_engine(_config(db).db)
+    migrate(engine)
+    click.echo(f"revoked {revoke_token(engine, name)} token(s) named {name!r}")
 
 
 @click.command("worker")

@@ -22,4 +22,4 @@ def healthz(svc: ServiceDep) -> Health:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def prometheus(svc: ServiceDep) -> PlainTextResponse:
-    return PlainTextResponse(metrics.render(svc.engine, svc.counter), media_type="text/plain; version=0.0.4")
+    return PlainTextResponse(metrics.render(svc.queue, svc.counter), media_type="text/plain; version=0.0.4")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, HTTPException, Response
 from starlette.concurrency import run_in_threadpool
 
 from judge.service.models import JudgeRequest, SubmissionStatus
 from judge.service.queue import DONE
-from judge.service.routes.deps import ERRORS, Auth, ServiceDep, enqueue, status_of
+from judge.service.routes.deps import BODY_ERRORS, Auth, ServiceDep, enqueue, status_of
 
 router = APIRouter()
 
@@ -18,16 +18,18 @@ router = APIRouter()
 @router.post(
     "/v1/judge",
     response_model=SubmissionStatus,
-    responses={**ERRORS, 202: {"model": SubmissionStatus, "description": "not done within wait_s"}},
+    responses={**BODY_ERRORS, 202: {"model": SubmissionStatus, "description": "not done within wait_s"}},
 )
 async def judge_now(body: JudgeRequest, token: Auth, response: Response, svc: ServiceDep) -> SubmissionStatus:
-    """Judge synchronously: 200 with the result when done within ``wait_s`` (capped), else 202."""
-    job_id = await run_in_threadpool(enqueue, svc, body, token, 1)
+    """Judge synchronously: 200 with the result when done within ``wait_s`` (capped), else 202.
+    The job is queued like any other (same fair share): waiting does not jump the queue."""
+    job_id = await run_in_threadpool(enqueue, svc, body, token)
     deadline = time.monotonic() + min(body.wait_s, svc.config.sync_wait_cap_s)
     pause = 0.02
     while True:
         row = await run_in_threadpool(svc.queue.get, job_id)
-        assert row is not None  # jobs are never deleted
+        if row is None:  # deleted by the retention between two polls: only with a tiny retention
+            raise HTTPException(404, f"submission {job_id!r}: no longer stored")
         if row.status == DONE or time.monotonic() >= deadline:
             break
         await asyncio.sleep(pause)

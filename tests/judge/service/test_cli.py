@@ -61,3 +61,30 @@ def test_a_separate_worker_process_judges_for_a_server_without_workers(
     finally:
         os.kill(worker.pid, signal.SIGTERM)
         assert worker.wait(30) == 0
+
+
+def test_token_scopes_expiry_list_and_revoke(tmp_path: Path) -> None:
+    from judge.service.auth import lookup
+
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["serve", "token", "create", "--db", db, "--name", "ops", "--scope", "admin",
+                               "--expires", "30"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plain = made.output.strip()
+    engine = make_engine(db)
+    found = lookup(engine, plain)
+    assert found is not None and found.admin and found.scopes == {"admin"}
+    bad = subprocess.run([*CPELO, "serve", "token", "create", "--db", db, "--scope", "submit,root"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert bad.returncode == 2 and "'root': not a scope" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    listing = runner.invoke(cli, ["serve", "token", "list", "--db", db])
+    assert listing.exit_code == 0 and "ops" in listing.output and "admin" in listing.output
+    assert "live" in listing.output and plain not in listing.output
+    revoked = runner.invoke(cli, ["serve", "token", "revoke", "--db", db, "--name", "ops"])
+    assert revoked.exit_code == 0 and "revoked 1" in revoked.output
+    assert lookup(engine, plain) is None
+    assert "revoked" in runner.invoke(cli, ["serve", "token", "list", "--db", db]).output
+    again = runner.invoke(cli, ["serve", "token", "revoke", "--db", db, "--name", "ops"])
+    assert again.exit_code != 0 and "no live token" in str(again.exception)
+    engine.dispose()

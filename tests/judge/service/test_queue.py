@@ -8,10 +8,11 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from judge.service.db import jobs, make_engine, migrate
-from judge.service.queue import DONE, JobQueue
+from judge.service.queue import DONE, JobQueue, Quota, QuotaExceeded
 from judge.verdict import JudgeResult, Verdict
 
 
@@ -73,13 +74,59 @@ def test_a_job_that_keeps_losing_its_worker_is_given_up(db_url: str) -> None:
     assert "lost its worker 2 times" in row.result_json
 
 
-def test_priority_then_age_orders_the_queue(db_url: str) -> None:
+def test_claims_go_round_robin_across_tokens_by_jobs_running(db_url: str) -> None:
     q = _queue(db_url)
-    old = q.enqueue(problem_id="p", language="cpp17", source="1")
-    new = q.enqueue(problem_id="p", language="cpp17", source="2")
-    urgent = q.enqueue(problem_id="p", language="cpp17", source="3", priority=1)
-    claimed = [q.claim("w", 60) for _ in range(3)]
-    assert [c.id for c in claimed if c] == [urgent, old, new]
+    owner = {}
+    for token, n in ((1, 5), (2, 2), (3, 1)):  # token 1 floods first
+        for i in range(n):
+            owner[q.enqueue(problem_id="p", language="cpp17", source=f"{token}.{i}", token_id=token)] = token
+    order = []
+    while (claim := q.claim("w", 60)) is not None:  # none completes: running counts grow
+        order.append(owner[claim.id])
+    assert order == [1, 2, 3, 1, 2, 1, 1, 1]
+
+
+def test_a_finished_job_gives_its_token_the_next_turn(db_url: str) -> None:
+    q = _queue(db_url)
+    flood = [q.enqueue(problem_id="p", language="cpp17", source=str(i), token_id=1) for i in range(20)]
+    first = q.claim("w1", 60)
+    second = q.claim("w2", 60)
+    assert first is not None and second is not None and {first.id, second.id} == set(flood[:2])
+    late = q.enqueue(problem_id="p", language="cpp17", source="late", token_id=2)
+    assert q.complete(first.id, first.lease_id, _result())
+    nxt = q.claim("w1", 60)
+    assert nxt is not None and nxt.id == late, "token 2's job is next, not token 1's third"
+
+
+def test_quotas_on_unfinished_jobs_and_cpu_seconds(db_url: str) -> None:
+    q = _queue(db_url)
+    quota = Quota(max_jobs=3, max_cpu_s=10.0)
+    for _ in range(3):
+        q.enqueue(problem_id="p", language="cpp17", source="x", token_id=1, cpu_s=2.0, quota=quota)
+    with pytest.raises(QuotaExceeded, match="3 unfinished jobs, the quota is 3"):
+        q.enqueue(problem_id="p", language="cpp17", source="x", token_id=1, cpu_s=2.0, quota=quota)
+    q.enqueue(problem_id="p", language="cpp17", source="x", token_id=2, cpu_s=8.0, quota=quota)
+    with pytest.raises(QuotaExceeded, match="worth 8 CPU seconds, this one 4"):
+        q.enqueue(problem_id="p", language="cpp17", source="x", token_id=2, cpu_s=4.0, quota=quota)
+    claim = q.claim("w", 60)
+    assert claim is not None and q.complete(claim.id, claim.lease_id, _result())
+    q.enqueue(problem_id="p", language="cpp17", source="x", token_id=1, cpu_s=2.0, quota=quota)
+
+
+def test_totals_and_retention(db_url: str) -> None:
+    q = _queue(db_url)
+    jobs_ = [q.enqueue(problem_id="p", language="cpp17", source=str(i)) for i in range(3)]
+    for verdict in (Verdict.OK, Verdict.WRONG_ANSWER):
+        claim = q.claim("w", 60)
+        assert claim is not None and q.complete(claim.id, claim.lease_id, _result(verdict))
+    sums = q.totals()
+    assert (sums["verdict:OK"], sums["verdict:WRONG_ANSWER"], sums["claims"]) == (1, 1, 2)
+    assert sums["latency_count"] == 2 and sums["latency_le:300.0"] == 2
+    assert q.depth() == {"queued": 1, "running": 0}
+    assert q.purge(3600) == 0
+    time.sleep(0.05)
+    assert q.purge(0.01) == 2, "the two finished jobs go; the queued one stays"
+    assert q.get(jobs_[2]) is not None and q.totals() == sums, "totals outlive the rows"
 
 
 def test_concurrent_claimers_take_every_job_exactly_once(db_url: str) -> None:
@@ -102,3 +149,33 @@ def test_concurrent_claimers_take_every_job_exactly_once(db_url: str) -> None:
     assert set(taken) == ids and set(taken.values()) == {1}
     with q.engine.connect() as conn:
         assert {r.attempts for r in conn.execute(select(jobs.c.attempts))} == {1}
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_its_tokens_and_jobs(db_url: str) -> None:
+    """Revision 0002 (scopes, expiry, job cost, totals) on a database made by the previous version."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from judge.service.auth import hash_token, lookup
+    from judge.service.db import _alembic_config, schema_revision
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO tokens (name, token_hash, rate_per_minute, created_at, revoked) "
+                          "VALUES ('old', :h, 60, 0, false)"), {"h": hash_token("cpelo_old")})  # fmt: skip
+        conn.execute(text("INSERT INTO jobs (id, problem_id, language, source, run_all, priority, status, "
+                          "created_at, attempts, token_id) VALUES ('j1', 'p', 'cpp17', 'x', false, 0, "
+                          "'queued', 0, 0, 1)"))  # fmt: skip
+    migrate(engine)
+    assert schema_revision(engine)[0] == schema_revision(engine)[1]
+    token = lookup(engine, "cpelo_old")
+    assert token is not None and token.scopes == {"submit", "upload"} and not token.admin
+    q = JobQueue(engine)
+    claim = q.claim("w", 60)
+    assert claim is not None and claim.id == "j1" and q.complete(claim.id, claim.lease_id, _result())
+    assert q.totals()["verdict:OK"] == 1
+    engine.dispose()
