@@ -21,6 +21,7 @@ class CheckerType(StrEnum):
     TOKENS = "tokens"
     FLOATS = "floats"
     YESNO = "yesno"
+    KATTIS_DEFAULT = "kattis-default"  # problemtools' default output validator, `flags` its arguments
     TESTLIB = "testlib"  # `checker input output answer`: 0 OK, 1 WA, 2 PE, 3 FAIL
     KATTIS = "kattis"  # `validator input answer feedback_dir [flags] < output`: 42 OK, 43 WA
 
@@ -70,6 +71,9 @@ class Test(BaseModel):
     answer: Path | None = None
     input_text: str | None = None
     answer_text: str | None = None
+    checker_args: list[str] | None = Field(
+        None, description="appended to the checker's flags for this test (Kattis output_validator_args)"
+    )
 
     @model_validator(mode="after")
     def _one_of_each(self) -> Test:
@@ -119,6 +123,25 @@ class ExpectedVerdict(StrEnum):
     # Kattis only: accepted but may be slower than the time limit; partially accepted (scoring problems)
     SLOW_ACCEPTED = "slow_accepted"
     PARTIALLY_ACCEPTED = "partially_accepted"
+    # A Kattis directory that only submissions.yaml gives a meaning: its `expectations` say what holds.
+    CUSTOM = "custom"
+
+
+Outcome = Literal["AC", "WA", "TLE", "RTE"]
+
+
+class Expectation(BaseModel):
+    """One rule of a 2025-09 ``submissions.yaml``: on the tests it covers, every verdict is in
+    ``permitted`` and at least one is in ``required``; ``message`` appears in some checker message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tests: str | None = Field(
+        None, description="glob over test names under data/ ('secret/*-hard'); None: all"
+    )
+    permitted: list[Outcome] | None = None
+    required: list[Outcome] | None = None
+    message: str | None = None
 
 
 class Solution(BaseModel):
@@ -129,6 +152,14 @@ class Solution(BaseModel):
     path: Path | None = None
     text: str | None = None
     language: str | None = Field(None, description="language id; None: from the file's extension")
+    expectations: list[Expectation] = Field(
+        default_factory=list, description="submissions.yaml rules for this submission (all must hold)"
+    )
+    mislabelled: bool = Field(
+        False,
+        description="BAPCtools' *.bad.* convention: deliberately filed under the wrong verdict, so a judge "
+        "must find it inconsistent with its directory",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Solution:
@@ -153,6 +184,9 @@ class DerivedTimeLimit(BaseModel):
     measured_with: str = Field("", description="what judged them: sandbox backend, host")
     runtimes: dict[str, float] = Field(
         default_factory=dict, description="slowest test's CPU seconds of each accepted submission"
+    )
+    repeats: int = Field(
+        1, ge=1, description="runs per accepted submission; each test's time is the fastest of them"
     )
 
 
@@ -182,6 +216,9 @@ class Problem(BaseModel):
     time_multiplier: float | None = Field(None, gt=0, description="Kattis limits.time_multiplier")
     safety_margin: float | None = Field(None, gt=0, description="Kattis limits.time_safety_margin")
     derived_time_limit: DerivedTimeLimit | None = None
+    validation_passes: int | None = Field(
+        None, ge=2, description="multi-pass (Kattis): most runs per test, each on the validator's nextpass.in"
+    )
     source: str | None = None
     licence: str | None = None
     url: str | None = None

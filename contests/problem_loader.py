@@ -38,6 +38,15 @@ def load_problem(path: Path) -> Problem:
     raise FormatError(path, None, "neither a native problem dir (problem.yaml + tests/) nor a Kattis package")
 
 
+def default_language(problem_dir: Path, source: Path) -> str | None:
+    """The language a source is judged as when none is named: a Kattis package's C++ as its judges
+    compile it (GNU C++23, problemtools); None: from the extension."""
+    problem_dir = Path(problem_dir)
+    if native.is_problem_dir(problem_dir) or not kattis.is_kattis_package(problem_dir):
+        return None
+    return kattis.program_language(Path(source)) if Path(source).is_file() else None
+
+
 def effective_time_limit(problem: Problem) -> float | None:
     if problem.time_limit is not None:
         return problem.time_limit
@@ -47,12 +56,17 @@ def effective_time_limit(problem: Problem) -> float | None:
 
 
 def to_judge_task(
-    problem: Problem, *, time_limit: float | None = None, data_dir: Path | None = None
+    problem: Problem,
+    *,
+    time_limit: float | None = None,
+    data_dir: Path | None = None,
+    time_scale: float = 1.0,
 ) -> JudgeTask:
     """Map ``problem`` onto the judge's JudgeTask.
 
     Inline tests (record formats before they are written out) are materialized under ``data_dir``
-    (a fresh temporary directory when None; the caller owns it).
+    (a fresh temporary directory when None; the caller owns it). ``time_scale`` multiplies the limit
+    (judging on slower hardware than the problem's); the task records where its limit came from.
     """
     limit = time_limit if time_limit is not None else effective_time_limit(problem)
     where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
@@ -69,7 +83,13 @@ def to_judge_task(
             index = len(cases) + 1
             inp, ans = _files(test, index, data_dir, problem.id)
             cases.append(
-                TestCase(index=index, input=inp, answer=ans, group=_group(group, test.name, problem))
+                TestCase(
+                    index=index,
+                    input=inp,
+                    answer=ans,
+                    group=_group(group, test.name, problem),
+                    checker_args=tuple(test.checker_args or ()),
+                )
             )
     if not cases:
         raise FormatError(where, "tests", "the problem has no tests")
@@ -89,6 +109,7 @@ def to_judge_task(
         abs_tol=checker.abs_tol,
         rel_tol=checker.rel_tol,
         source=source,
+        language=_helper_language(problem, source),
         flags=tuple(checker.flags),
         include_dirs=_include_dirs(source),
     )
@@ -97,18 +118,38 @@ def to_judge_task(
         interactor = InteractorSpec(
             protocol=InteractorProtocol(problem.interactor.protocol.value),
             source=problem.interactor.source,
+            language=_helper_language(problem, problem.interactor.source),
             flags=tuple(problem.interactor.flags),
             include_dirs=_include_dirs(problem.interactor.source),
         )
     return JudgeTask(
         id=problem.id,
         tests=tuple(cases),
-        time_limit=limit,
+        time_limit=limit * time_scale,
+        time_limit_origin=time_limit_origin(problem, time_limit, time_scale),
         memory_limit=problem.memory_limit_mb * MiB,
         output_limit=problem.output_limit_mb * MiB,
         checker=spec,
         interactor=interactor,
+        validation_passes=problem.validation_passes or 1,
     )
+
+
+def time_limit_origin(problem: Problem, given: float | None, time_scale: float) -> str:
+    """How the task's limit was obtained, in words, for every result to carry."""
+    if given is not None:
+        origin = f"given ({given:g} s)"
+    elif problem.time_limit is not None:
+        origin = f"{problem.origin_format} problem ({problem.time_limit:g} s)"
+    elif problem.derived_time_limit is not None:
+        d = problem.derived_time_limit
+        origin = (
+            f"derived ({d.time_limit} s = max(1, round({d.slowest_accepted:.3f} s x {d.time_multiplier:g})), "
+            f"slowest accepted submission, fastest of {d.repeats} run(s) each; {d.measured_with})"
+        )
+    else:
+        origin = "unknown"
+    return origin if time_scale == 1.0 else f"{origin} x {time_scale:g} (--time-scale)"
 
 
 def _group(group: str, name: str, problem: Problem) -> str:
@@ -116,6 +157,13 @@ def _group(group: str, name: str, problem: Problem) -> str:
     top = "secret" if problem.origin_format == "kattis" and group == "system" else group
     parent = Path(name).parent.as_posix()
     return top if parent == "." else f"{top}/{parent}"
+
+
+def _helper_language(problem: Problem, source: Path | None) -> str | None:
+    """The language a checker/interactor compiles as: a Kattis package's C++ as its judges compile it."""
+    if source is None or problem.origin_format != "kattis":
+        return None
+    return kattis.program_language(source)
 
 
 def _include_dirs(source: Path | None) -> tuple[Path, ...]:

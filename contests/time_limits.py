@@ -25,8 +25,10 @@ from judge.errors import JudgeError
 from judge.languages.detect import language_for_file
 from judge.languages.registry import get_language
 from judge.task import JudgeTask
+from judge.verdict import JudgeResult
 
 DERIVATION_CAP = 10.0  # seconds: the limit the accepted submissions run under while being timed
+DERIVATION_REPEATS = 3  # runs per accepted submission when deriving a limit; each test counts its fastest
 
 
 def load_judge_task(
@@ -36,17 +38,18 @@ def load_judge_task(
     derive: bool = True,
     judge: JudgeConfig | None = None,
     cache_dir: Path | None = None,
+    time_scale: float = 1.0,
 ) -> JudgeTask:
     """The JudgeTask of the problem at ``path``; ``time_limit`` overrides the problem's own.
 
     A Kattis package without a time limit gets the one problemtools would derive from its accepted
     submissions: judged once with ``judge`` (this takes a while), then cached under ``cache_dir``
-    (None: not cached); ``derive=False``: an error instead.
+    (None: not cached); ``derive=False``: an error instead. ``time_scale`` multiplies the limit.
     """
     problem = load_problem(Path(path))
     if time_limit is None and effective_time_limit(problem) is None and derive and problem.solutions:
         problem = derived_with_cache(problem, judge or JudgeConfig(), cache_dir)
-    return to_judge_task(problem, time_limit=time_limit)
+    return to_judge_task(problem, time_limit=time_limit, time_scale=time_scale)
 
 
 def derived_with_cache(problem: Problem, judge: JudgeConfig, cache_dir: Path | None) -> Problem:
@@ -72,6 +75,7 @@ def derived_with_cache(problem: Problem, judge: JudgeConfig, cache_dir: Path | N
 def _package_key(problem: Problem) -> str:
     """Changes whenever the package's config, accepted submissions or tests change."""
     digest = hashlib.sha256()
+    digest.update(b"derivation: fastest of repeated runs\0")  # limits derived by older rules are redone
     digest.update(str(problem.root).encode())
     digest.update(repr((problem.time_multiplier, problem.safety_margin, problem.memory_limit_mb)).encode())
     files = [s.path for s in problem.solutions if s.expected.value == "accepted" and s.path is not None]
@@ -99,12 +103,25 @@ def why_not_runnable(solution: Solution) -> str | None:
     return None if availability.available else availability.reason
 
 
+def times_the_limit(solution: Solution) -> bool:
+    """Accepted on every test: filed under accepted (and not deliberately misfiled, *.bad.*), or, with
+    submissions.yaml rules, permitted nothing but AC on all tests."""
+    if solution.mislabelled:
+        return False
+    if solution.expectations:
+        return any(r.tests is None and r.permitted == ["AC"] for r in solution.expectations) and not any(
+            r.permitted is not None and "AC" not in r.permitted for r in solution.expectations
+        )
+    return solution.expected is ExpectedVerdict.ACCEPTED
+
+
 def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None = None) -> Problem:
-    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions."""
+    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions.
+
+    Each accepted submission runs DERIVATION_REPEATS times and each test counts its fastest run: load
+    only slows a program down, so the minimum is the measurement that holds on another machine."""
     where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
-    accepted = [
-        s for s in problem.solutions if s.expected is ExpectedVerdict.ACCEPTED and why_not_runnable(s) is None
-    ]
+    accepted = [s for s in problem.solutions if times_the_limit(s) and why_not_runnable(s) is None]
     if not accepted:
         raise FormatError(
             where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"
@@ -113,24 +130,47 @@ def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None
         task = to_judge_task(problem, time_limit=DERIVATION_CAP, data_dir=Path(scratch))
         submissions = [
             Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+            for _ in range(DERIVATION_REPEATS)
             for s in accepted
         ]
         results = judge_many(submissions, jobs=jobs, config=judge)
-    times = [r.time_s for r in results if r.accepted]
-    if not times:
-        failures = ", ".join(f"{s.name}: {r.summary()}" for s, r in zip(accepted, results, strict=True))
+    runs = [results[i :: len(accepted)] for i in range(len(accepted))]  # per submission, its repeats
+    slowest: dict[str, float] = {}
+    for solution, repeats in zip(accepted, runs, strict=True):
+        if all(r.accepted for r in repeats):
+            per_test = [min(ts) for ts in zip(*([t.time_s for t in r.tests] for r in repeats), strict=True)]
+            slowest[solution.name] = max(per_test, default=0.0)
+    if not slowest:
+        failures = "; ".join(
+            f"{s.name}: {r.summary()}{_why(r)}" for s, r in zip(accepted, results, strict=False)
+        )
         raise FormatError(
             where, "time_limit", f"cannot derive a time limit: no accepted submission passed ({failures})"
         )
     derived = kattis.problemtools_time_limit(
-        max(times),
+        max(slowest.values()),
         problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
         measured_with=f"cpelo judge ({judge.sandbox.backend} sandbox) on {platform.node()}, "
-        f"{len(times)} accepted submissions",
+        f"{len(slowest)} accepted submissions",
     )
-    derived.runtimes = {s.name: r.time_s for s, r in zip(accepted, results, strict=True) if r.accepted}
+    derived.runtimes = slowest
+    derived.repeats = DERIVATION_REPEATS
     return problem.model_copy(update={"derived_time_limit": derived})
+
+
+def _why(result: JudgeResult) -> str:
+    """The first line that says why a judging failed (a compiler's first error, the checker's words)."""
+    text = result.compile_log or (result.tests[-1].checker_message if result.tests else "")
+    line = first_error_line(text)
+    return f" - {line}" if line else ""
+
+
+def first_error_line(text: str) -> str:
+    """The first line mentioning an error (else the first line): what a one-line message should show."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    chosen = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
+    return chosen[:240]
 
 
 def deriver_for_import(judge: JudgeConfig, jobs: int | None = None) -> Callable[[Problem], Problem]:

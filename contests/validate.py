@@ -15,10 +15,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contests.errors import ContestError
+from contests.expectations import TestOutcome, unmet
 from contests.formats import native
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
-from contests.time_limits import measure_time_limit, why_not_runnable
+from contests.time_limits import first_error_line, measure_time_limit, why_not_runnable
 from judge.batch import Submission, judge_many
 from judge.config import JudgeConfig
 from judge.errors import JudgeError
@@ -81,6 +82,7 @@ class ValidationReport(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     solutions: list[SolutionCheck] = Field(default_factory=list)
     derived_time_limits: dict[str, float] = Field(default_factory=dict)
+    time_scale: float = Field(1.0, description="every time limit was multiplied by this (--time-scale)")
 
     @property
     def ok(self) -> bool:
@@ -90,6 +92,8 @@ class ValidationReport(BaseModel):
 
     def render(self) -> str:
         lines = [f"{self.target}: {self.problems} problem(s), {self.tests} tests"]
+        if self.time_scale != 1.0:
+            lines.append(f"  time limits x {self.time_scale:g} (--time-scale)")
         for problem, limit in self.derived_time_limits.items():
             lines.append(f"  {problem}: derived time limit {limit:g} s (problemtools rule)")
         for check in self.solutions:
@@ -129,9 +133,10 @@ def validate(
     jobs: int | None = None,
     on_progress: Progress | None = None,
     judge: JudgeConfig | None = None,
+    time_scale: float = 1.0,
 ) -> ValidationReport:
     """Check the contest, problem or package at ``path``; with ``judge_solutions``, judge with ``judge``."""
-    report = ValidationReport(target=str(path))
+    report = ValidationReport(target=str(path), time_scale=time_scale)
     try:
         problems = problems_at(path)
     except ContestError as exc:
@@ -233,7 +238,11 @@ def _check_programs(
                 )
         except JudgeError as exc:
             ok = False
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            lines = str(exc).splitlines()
+            message = lines[0] if lines else type(exc).__name__
+            detail = first_error_line("\n".join(lines[1:]))
+            if detail:
+                message = f"{message} {detail}"
             report.findings.append(Finding(problem=label, severity="error", message=f"{what}: {message}"))
     return ok
 
@@ -271,8 +280,12 @@ def _check_solutions(
             runnable.append(solution)
     if not runnable:
         return
-    task = to_judge_task(problem, data_dir=scratch)
-    submissions = [Submission(task=task, source=src, language=lang) for src, lang in map(_source, runnable)]
+    task = to_judge_task(problem, data_dir=scratch, time_scale=report.time_scale)
+    # submissions.yaml rules speak of every test: those submissions run them all.
+    submissions = [
+        Submission(task=task, source=src, language=lang, run_all=bool(sol.expectations))
+        for sol, (src, lang) in zip(runnable, map(_source, runnable), strict=True)
+    ]
 
     def progress(position: int, result: JudgeResult) -> None:
         if on_progress is not None:
@@ -291,6 +304,7 @@ def _check_solutions(
             note = (result.compile_log or "").strip().splitlines()[0][:200] if result.compile_log else ""
             if not note and result.tests:
                 note = result.tests[-1].checker_message[:200]
+        consistent, why = _consistent(problem, solution, result)
         report.solutions.append(
             SolutionCheck(
                 problem=label,
@@ -298,11 +312,36 @@ def _check_solutions(
                 expected=solution.expected.value,
                 verdict=result.summary(),
                 time_s=result.time_s,
-                consistent=verdict in CONSISTENT[solution.expected],
-                note=note,
+                consistent=consistent,
+                note="; ".join(n for n in (why, note) if n),
             )
         )
     _check_safety_margin(problem, label, report, config, jobs, task, runnable, results)
+
+
+def _consistent(problem: Problem, solution: Solution, result: JudgeResult) -> tuple[bool, str]:
+    """Whether the verdict agrees with the solution's label, and why not (or what was special)."""
+    verdict = str(result.verdict)
+    if solution.expectations:
+        names = [f"sample/{t.name}" for t in problem.tests.sample] + [
+            f"{'secret' if problem.origin_format == 'kattis' else group}/{t.name}"
+            for group, tests in problem.tests.groups()[1:]
+            for t in tests
+        ]
+        outcomes = [
+            TestOutcome(names[t.index - 1], str(t.verdict), t.checker_message)
+            for t in result.tests
+            if t.index <= len(names)
+        ]
+        broken = unmet(solution.expectations, outcomes) if result.tests else f"no test judged ({verdict})"
+        agrees, why = broken is None, f"submissions.yaml: {broken}" if broken else ""
+    else:
+        agrees, why = verdict in CONSISTENT.get(solution.expected, frozenset()), ""
+    if solution.mislabelled:
+        # BAPCtools' *.bad.* submissions are filed under the wrong verdict on purpose: the judge must
+        # notice, so a disagreement is what is consistent here.
+        return not agrees, "deliberately mislabelled (*.bad.*): must disagree with its directory"
+    return agrees, why
 
 
 def _check_safety_margin(

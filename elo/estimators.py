@@ -55,6 +55,29 @@ from elo.uncertainty import (
 )
 
 EstimatorName = Literal["cf-performance", "expected-rank", "mle", "replay", "difficulty"]
+DEFAULT_ESTIMATOR: EstimatorName = "mle"  # least biased and best covered (MEASURED_BIAS, bench)
+
+# bench/elo_calibration.py (50 Elo-model contests of 1000 synthetic humans, 20 runs per rating):
+# mean(estimate - true rating) at true ratings 800, 1200, 1600, 2000, 2400. The 95% intervals of mle
+# covered the true rating in 85% of runs from 5 contests (cf-performance 67%, replay 45%); from one
+# contest no estimator's interval (a bootstrap over contests) covers it.
+BIAS_RATINGS = (800, 1200, 1600, 2000, 2400)
+MEASURED_BIAS: dict[str, tuple[float, ...]] = {
+    "cf-performance": (-141.1, -95.0, -38.7, -27.3, 6.7),
+    "expected-rank": (-81.9, -35.3, 21.8, 33.4, 68.1),
+    "mle": (-5.5, -12.3, 7.6, -9.3, 0.8),
+    "replay": (-85.0, -79.5, -35.0, -18.4, 21.8),
+    "difficulty": (-27.3, 8.6, 3.8, -17.5, 4.6),
+}
+
+
+def measured_bias(name: str, rating: float | None) -> float | None:
+    """The estimator's measured bias at `rating` (linear between the measured ratings, flat beyond)."""
+    if rating is None or name not in MEASURED_BIAS or not math.isfinite(rating):
+        return None
+    return round(float(np.interp(rating, BIAS_RATINGS, MEASURED_BIAS[name])), 1)
+
+
 ESTIMATORS: tuple[EstimatorName, ...] = ("cf-performance", "expected-rank", "mle", "replay", "difficulty")
 PLACEMENT_ESTIMATORS: tuple[EstimatorName, ...] = ("cf-performance", "expected-rank", "mle", "replay")
 LOG_SLOPE = math.log(10) / 400  # d/dR of the Elo log-odds

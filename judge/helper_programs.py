@@ -16,6 +16,7 @@ from judge.compiler import Program, compile_program
 from judge.errors import CheckerSetupError
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
+from judge.languages.build_run import BuildRunScripts, has_build_run
 from sandbox import Limits, MiB, SandboxConfig
 
 _SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++", ".c", ".py", ".java")
@@ -39,6 +40,8 @@ def collect_sources(source: Path, language: str | None) -> tuple[Language, dict[
     """The files of a checker/interactor (a file, or a directory of sources and headers) and its language."""
     if not source.exists():
         raise CheckerSetupError(f"checker source {source} does not exist")
+    if has_build_run(source):
+        return BuildRunScripts(), {p.name: p.read_bytes() for p in sorted(source.iterdir()) if p.is_file()}
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.is_file())
         mains = [p for p in files if p.suffix.lower() in _SOURCE_SUFFIXES]
@@ -47,7 +50,8 @@ def collect_sources(source: Path, language: str | None) -> tuple[Language, dict[
                 f"checker directory {source} holds no source file ({', '.join(_SOURCE_SUFFIXES)})"
             )
         lang = get_language(language) if language else language_for_file(mains[0])
-        compiled = [p for p in mains if p.suffix.lower() in lang.extensions]
+        # By family: a dialect chosen by name (cpp23) claims no extension of its own.
+        compiled = [p for p in mains if language_for_file(p).family == lang.family]
         headers = [p for p in files if p.suffix.lower() in _HEADER_SUFFIXES]
         if lang.family in ("python", "java") and len(compiled) > 1:
             named = [p for p in compiled if p.stem == source.name]

@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
-from judge.checkers.external import kattis_message, read_kattis_exit, read_message, read_testlib_exit
+from judge.checkers.external import (
+    feedback_dir,
+    kattis_message,
+    read_kattis_exit,
+    read_message,
+    read_testlib_exit,
+)
 from judge.checkers.outcome import CheckOutcome
 from judge.compiler import Program
 from judge.helper_programs import helper_limits
 from judge.task import InteractorProtocol, InteractorSpec, TestCase
 from judge.verdict import Verdict
-from sandbox import Limits, MiB, RunResult, SandboxConfig
+from sandbox import HandOff, Limits, MiB, RunResult, SandboxConfig
 
 
 @dataclass
@@ -74,23 +81,30 @@ def run_interactive(
     solution_box: Path,
     interactor_box: Path,
     work: Path,
+    input_file: Path | None = None,
+    keep_feedback: bool = False,
     copy_back: bool = False,
 ) -> InteractiveRun:
     """One test of an interactive problem. ``solution_box``, ``interactor_box``: each side's empty work
     dir for this test (judge.box); ``work``: the judge's own files (interactor output, feedback).
-    ``copy_back``: keep what the solution leaves in its work dir (only the attack suite's control)."""
+    ``input_file``: this pass's input (multi-pass), else the test's; ``keep_feedback``: a later pass keeps
+    the interactor's earlier feedback files; ``copy_back``: keep what the solution leaves in its work dir
+    (only the attack suite's control)."""
     sol_to_int_r, sol_to_int_w = os.pipe()
     int_to_sol_r, int_to_sol_w = os.pipe()
-    inp, ans = test.input.resolve(), test.answer.resolve()
+    inp, ans = (input_file or test.input).resolve(), test.answer.resolve()
     tout = work / "interactor.out"
     tout.unlink(missing_ok=True)
     tout.write_bytes(b"")
     tout.chmod(0o666)
-    feedback = work / "feedback"
+    feedback = feedback_dir(work)
     feedback.mkdir(exist_ok=True)
     feedback.chmod(0o777)
-    for stale in feedback.iterdir():
-        stale.unlink()
+    for stale in feedback.iterdir() if not keep_feedback else ():
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     inter_stderr = work / "interactor.err"
     inter_stderr.unlink(missing_ok=True)  # made anew: truncating a written file is slow on ext4 (~2.5 ms)
     base = interactor.program.language.run_argv(interactor.home, 1024 * MiB)
@@ -98,7 +112,14 @@ def run_interactive(
         inter_argv = [*base, str(inp), str(tout), str(ans), *interactor.spec.flags]
         writable = [tout]
     else:
-        inter_argv = [*base, str(inp), str(ans), str(feedback) + "/", *interactor.spec.flags]
+        inter_argv = [
+            *base,
+            str(inp),
+            str(ans),
+            str(feedback) + "/",
+            *interactor.spec.flags,
+            *test.checker_args,
+        ]
         writable = [feedback]
     limits = helper_limits(interactor.time_limit, interactor.spec.time_limit)
     # The interactor outlives the solution's wall-clock limit, so a deadlock is blamed on the solution.
@@ -109,8 +130,16 @@ def run_interactive(
 
     def run_side(name: str, own_read: int, own_write: int, call: dict[str, object]) -> None:
         side = sides[name]
+        # The interactor's output is handed off: the sandbox drops our copy of the write end once its
+        # runner holds one, so an interactor that closes its stdout (it printed the whole input and now
+        # waits for the answer) gives the solution EOF at once. The solution's output is not: we keep a
+        # copy until its run ends, so the interactor sees EOF only when the solution is gone, and a
+        # solution that closes its stdout and then crashes or hangs gets its own verdict, not the
+        # interactor's WRONG_ANSWER on a premature EOF (as BAPCtools: "delay submission EOF until the
+        # submission dies").
+        write_end: int | HandOff = HandOff(own_write) if name == "interactor" else own_write
         try:
-            side.result = sandbox.run(stdin=own_read, stdout=own_write, **call)  # type: ignore[arg-type]
+            side.result = sandbox.run(stdin=own_read, stdout=write_end, **call)  # type: ignore[arg-type]
             # When run() returns, not start + wall_time: the two sandboxes take different times to set
             # up, and that difference can exceed the gap between the two deaths.
             side.ended = time.monotonic()
@@ -119,7 +148,10 @@ def run_interactive(
             side.ended = time.monotonic()
         finally:
             # Our peer sees EOF once we are gone, and never blocks writing to us.
-            os.close(own_write)
+            if isinstance(write_end, HandOff):
+                write_end.close()
+            else:
+                os.close(write_end)
             threading.Thread(target=_drain, args=(own_read,), daemon=True).start()
 
     sol_call: dict[str, object] = {
@@ -165,6 +197,13 @@ def run_interactive(
         solution=sol.result,
         interactor=inter.result,
         outcome=outcome,
-        solution_first=sol.ended <= inter.ended,
+        solution_first=_ended(sol) <= _ended(inter),
         interactor_output=tout,
     )
+
+
+def _ended(side: _Side) -> float:
+    """When the side's run ended: the sandbox's own record (taken before the peer could see an EOF) when
+    it keeps one, else when run() returned."""
+    assert side.result is not None
+    return side.result.ended_at if side.result.ended_at is not None else side.ended

@@ -14,7 +14,7 @@ from pathlib import Path
 import sandbox
 from judge.box import run_box, run_stdin
 from judge.checkers.checker import Checker, prepare_checker
-from judge.checkers.external import ExternalChecker, describe_failure
+from judge.checkers.external import ExternalChecker, describe_failure, next_pass_input
 from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
@@ -25,6 +25,7 @@ from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
+from judge.time_limits import CONFIRM_RUNS, faster, hard_limit, landed_near_the_limit
 from judge.verdict import MESSAGE_LIMIT, JudgeResult, TestResult, Verdict
 from sandbox import RunResult, SandboxConfig, Status
 
@@ -43,13 +44,15 @@ _STDERR_TAIL = 4096
 def run_verdict(language: Language, result: RunResult, output_tail: bytes, task: JudgeTask) -> Verdict | None:
     """The verdict a run earns by itself, or None when its output should go to the checker.
 
-    One rule for every language: a run whose measured peak is over the task's memory limit is
-    MEMORY_LIMIT_EXCEEDED, however it ended (a language's sandbox limit may allow more than the task's,
-    e.g. room for a runtime to fail cleanly; what the program used is what counts)."""
+    The sandbox's CPU limit is the hard one (judge.time_limits): a run that used more than the task's
+    time limit is TLE whatever happened after, as in DOMjudge. One rule for every language: a run whose
+    measured peak is over the task's memory limit is MEMORY_LIMIT_EXCEEDED, however it ended (a
+    language's sandbox limit may allow more than the task's, e.g. room for a runtime to fail cleanly;
+    what the program used is what counts)."""
+    ran_out = result.status in (Status.OK, Status.NONZERO_EXIT, Status.SIGNALED, Status.MEMORY_LIMIT)
+    if ran_out and result.cpu_time > task.time_limit:
+        return Verdict.TIME_LIMIT_EXCEEDED
     if result.status is Status.OK:
-        # The sandbox polls; a run that slipped past the limit between two polls is still over it.
-        if result.cpu_time > task.time_limit:
-            return Verdict.TIME_LIMIT_EXCEEDED
         return Verdict.MEMORY_LIMIT_EXCEEDED if result.peak_memory > task.memory_limit else None
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
     if failed and (language.memory_exceeded(result, output_tail) or result.peak_memory > task.memory_limit):
@@ -61,7 +64,7 @@ def solution_limits(language: Language, task: JudgeTask) -> sandbox.Limits:
     """The language's limits for the task. The wall-clock limit stays the sandbox's 2 x TL + 1 s: the
     sandbox does not count time spent waiting for a core as idle (schedstat run_delay), so a busy
     program starved of a CPU on a loaded host still reaches its CPU limit (TLE) instead of IDLENESS."""
-    return language.run_limits(task.time_limit, task.memory_limit, task.output_limit)
+    return language.run_limits(hard_limit(task.time_limit), task.memory_limit, task.output_limit)
 
 
 def _tail(path: Path) -> bytes:
@@ -132,7 +135,10 @@ class Judge:
                 results.append(result)
                 if result.verdict is not Verdict.OK and not run_all:
                     break
-            return JudgeResult.from_tests(results, language=lang.id, compile_log=program.log)
+            judged = JudgeResult.from_tests(results, language=lang.id, compile_log=program.log)
+            return judged.model_copy(
+                update={"time_limit_s": task.time_limit, "time_limit_origin": task.time_limit_origin}
+            )
 
     def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
         """Compile a submission (or fetch it from the cache) without running it."""
@@ -188,6 +194,54 @@ class Judge:
         return _Submission(task, lang, home, work, boxes, checker, interactor, self.sandbox_config)
 
     def _run_test(self, sub: _Submission, test: TestCase) -> TestResult:
+        """One test; a multi-pass task runs the solution again on each nextpass.in its validator writes
+        (the limits hold per pass; the result shows the slowest pass and the largest memory)."""
+        passes = sub.task.validation_passes
+        pass_input = test.input
+        worst: TestResult | None = None
+        for number in range(1, passes + 1):
+            next_pass_input(sub.work).unlink(missing_ok=True)
+            result = self._run_pass(sub, test, pass_input, keep_feedback=number > 1)
+            if worst is not None:
+                result = result.model_copy(
+                    update={
+                        "time_s": max(result.time_s, worst.time_s),
+                        "wall_s": max(result.wall_s, worst.wall_s),
+                        "memory_bytes": max(result.memory_bytes, worst.memory_bytes),
+                    }
+                )
+            worst = result
+            following = next_pass_input(sub.work)
+            if passes == 1 or not following.exists():
+                break
+            if result.verdict is not Verdict.OK:
+                return result.model_copy(
+                    update={
+                        "verdict": Verdict.JUDGE_ERROR,
+                        "checker_message": f"pass {number}: the validator wrote nextpass.in but did not "
+                        f"accept; {result.checker_message}"[:2000],
+                    }
+                )
+            if number == passes:
+                return result.model_copy(
+                    update={
+                        "verdict": Verdict.JUDGE_ERROR,
+                        "checker_message": f"the validator asked for pass {number + 1}, beyond "
+                        f"limits.validation_passes = {passes}",
+                    }
+                )
+            pass_input = sub.work / "out" / f"pass{number + 1}.in"
+            following.replace(pass_input)
+            pass_input.chmod(0o644)
+        assert worst is not None
+        if passes > 1 and worst.verdict is not Verdict.OK:
+            message = f"pass {number}: {worst.checker_message}"[:2000]
+            worst = worst.model_copy(update={"checker_message": message})
+        return worst
+
+    def _run_pass(
+        self, sub: _Submission, test: TestCase, pass_input: Path, *, keep_feedback: bool
+    ) -> TestResult:
         task, lang = sub.task, sub.language
         limits = solution_limits(lang, task)
         argv = lang.run_argv(sub.home, task.memory_limit)
@@ -195,35 +249,46 @@ class Judge:
         stderr = sub.work / "out" / "solution.err"
         _fresh_files(stderr)
         if sub.interactor is not None:
-            return self._run_interactive(sub, test, argv, limits, env, stderr)
-        output = sub.work / "out" / "solution.out"
-        _fresh_files(output)
+            return self._run_interactive(sub, test, argv, limits, env, stderr, pass_input, keep_feedback)
+        # A run over the time limit that ended short of the hard limit is run again; the fastest counts.
         fresh = self.config.fresh_box
-        with (
-            run_box(sub.boxes / "solution", fresh=fresh) as box,
-            run_stdin(test.input, neutral=fresh) as stdin,
-        ):
-            result = sandbox.run(
-                argv,
-                limits,
-                workdir=box,
-                stdin=stdin,
-                stdout=output,
-                stderr=stderr,
-                env=env,
-                readonly_paths=[sub.home],
-                config=sub.config,
-                copy_back=not fresh,
-            )
+        output, result, runs = sub.work / "out" / "solution.out", None, 0
+        while result is None or (landed_near_the_limit(result, task.time_limit) and runs <= CONFIRM_RUNS):
+            attempt = sub.work / "out" / f"solution.{runs}.out"
+            _fresh_files(attempt)
+            with (
+                run_box(sub.boxes / "solution", fresh=fresh) as box,
+                run_stdin(pass_input, neutral=fresh) as stdin,
+            ):
+                run = sandbox.run(
+                    argv,
+                    limits,
+                    workdir=box,
+                    stdin=stdin,
+                    stdout=attempt,
+                    stderr=stderr,
+                    env=env,
+                    readonly_paths=[sub.home],
+                    config=sub.config,
+                    copy_back=not fresh,
+                )
+            runs += 1
+            if result is None or faster(run, result):
+                result, output = run, attempt
         verdict = run_verdict(lang, result, _tail(stderr) + _tail(output), task)
         if verdict is not None:
-            return _test_result(test, result, verdict, _failure_message(result, stderr))
-        outcome = sub.checker.check(test, output, sub.work)
-        return _test_result(test, result, outcome.verdict, outcome.message)
+            return _test_result(test, result, verdict, _failure_message(result, stderr), runs)
+        if isinstance(sub.checker, ExternalChecker):
+            outcome = sub.checker.check(
+                test, output, sub.work, input_file=pass_input, keep_feedback=keep_feedback
+            )
+        else:
+            outcome = sub.checker.check(test, output, sub.work)
+        return _test_result(test, result, outcome.verdict, outcome.message, runs)
 
     def _run_interactive(
         self, sub: _Submission, test: TestCase, argv: list[str], limits: sandbox.Limits, env: dict[str, str],
-        stderr: Path,
+        stderr: Path, pass_input: Path, keep_feedback: bool,
     ) -> TestResult:  # fmt: skip
         assert sub.interactor is not None
         fresh = self.config.fresh_box
@@ -234,7 +299,8 @@ class Judge:
             run = run_interactive(
                 sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
                 solution_home=sub.home, solution_stderr=stderr, solution_box=sol_box,
-                interactor_box=inter_box, work=sub.work, copy_back=not fresh,
+                interactor_box=inter_box, work=sub.work, input_file=pass_input, keep_feedback=keep_feedback,
+                copy_back=not fresh,
             )  # fmt: skip
         sol = run.solution
         own = run_verdict(sub.language, sol, _tail(stderr), sub.task)
@@ -272,7 +338,9 @@ def _failure_message(result: RunResult, stderr: Path) -> str:
     return f"{detail}: {tail[-1][:300]}" if tail else detail
 
 
-def _test_result(test: TestCase, result: RunResult, verdict: Verdict, message: str) -> TestResult:
+def _test_result(
+    test: TestCase, result: RunResult, verdict: Verdict, message: str, runs: int = 1
+) -> TestResult:
     return TestResult(
         index=test.index,
         verdict=verdict,
@@ -280,6 +348,7 @@ def _test_result(test: TestCase, result: RunResult, verdict: Verdict, message: s
         wall_s=round(result.wall_time, 4),
         memory_bytes=result.peak_memory,
         checker_message=message[:MESSAGE_LIMIT],
+        runs=runs,
     )
 
 

@@ -22,6 +22,7 @@ class CheckerKind(StrEnum):
     TOKENS = "tokens"  # equal as whitespace-separated tokens (the default)
     FLOATS = "floats"  # tokens; numbers equal within abs_tol or rel_tol
     YESNO = "yesno"  # tokens, compared case-insensitively (YES/yes/Yes)
+    KATTIS_DEFAULT = "kattis-default"  # problemtools' default output validator; flags are its arguments
     TESTLIB = "testlib"  # `checker input output answer`: exit 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points
     KATTIS = "kattis"  # `validator input answer feedback_dir [flags] < output`: exit 42 OK, 43 WA
 
@@ -72,6 +73,9 @@ class TestCase(BaseModel):
     input: Path
     answer: Path
     group: str = Field("system", description="sample, pretest, system, or a Kattis group path")
+    checker_args: tuple[str, ...] = Field(
+        (), description="appended to the checker's flags for this test (Kattis output_validator_args)"
+    )
 
 
 class JudgeTask(BaseModel):
@@ -80,10 +84,19 @@ class JudgeTask(BaseModel):
     id: str
     tests: tuple[TestCase, ...]
     time_limit: float = Field(gt=0, description="CPU seconds per test, multipliers already applied")
+    time_limit_origin: str = Field(
+        "", description="how the limit was obtained, recorded in every result (e.g. 'problem.yaml x 1.5')"
+    )
     memory_limit: int = Field(256 * MiB, gt=0, description="bytes")
     output_limit: int = Field(64 * MiB, gt=0, description="bytes of solution output per test")
     checker: CheckerSpec = CheckerSpec()
     interactor: InteractorSpec | None = None
+    validation_passes: int = Field(
+        1,
+        ge=1,
+        description="multi-pass (Kattis): at most this many runs per test, each next input written by "
+        "the output validator (or interactor) as nextpass.in in its feedback dir; 1: single pass",
+    )
 
     def map_paths(self, move: Callable[[Path, str], Path]) -> JudgeTask:
         """The task with every path it names replaced by ``move(path, what)``, ``what`` naming the

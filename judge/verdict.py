@@ -58,6 +58,10 @@ class TestResult(BaseModel):
     checker_message: str = Field(
         "", description="what the checker, interactor or sandbox said (control characters escaped)"
     )
+    runs: int = Field(
+        1,
+        description="times the test ran: a run just over the limit is run again, the fastest counts",
+    )
 
     @field_validator("checker_message")
     @classmethod
@@ -77,6 +81,8 @@ class JudgeResult(BaseModel):
     compile_log: str = Field(
         "", description="compiler output (warnings, or the errors for CE; control characters escaped)"
     )
+    time_limit_s: float | None = Field(None, description="the CPU time limit per test it was judged against")
+    time_limit_origin: str = Field("", description="where that limit came from (package, derivation, flag)")
 
     @field_validator("compile_log")
     @classmethod

@@ -8,8 +8,10 @@ from sandbox.errors import SandboxConfigError, SandboxError, SandboxUnavailable
 from sandbox.limits import Limits, MiB
 from sandbox.result import RunResult, Status
 from sandbox.run import run
+from sandbox.streams import HandOff
 
 __all__ = [
+    "HandOff",
     "Limits",
     "MiB",
     "RunResult",

@@ -17,7 +17,7 @@ from sandbox.limits import Limits
 from sandbox.result import RunResult
 from sandbox.runner_build import runner_path
 from sandbox.runner_protocol import RunnerCommand, meta_complete, run_result
-from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
+from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin, release
 
 
 def run_native(
@@ -39,8 +39,10 @@ def run_native(
     (command.mounts / "scratch").mkdir(exist_ok=True)
     with contextlib.ExitStack() as stack:
         stdin_fd = open_stdin(stdin, stack)
-        out_fd = _private_copy(open_output(stdout, "stdout", stack), stack)
-        err_fd = _private_copy(open_output(stderr, "stderr", stack), stack)
+        copies: list[int] = []  # the runner's copies of stdout/stderr, closed by us once it has started
+        stack.callback(_close_all, copies)
+        out_fd = _private_copy(open_output(stdout, "stdout", stack), copies)
+        err_fd = _private_copy(open_output(stderr, "stderr", stack), copies)
         meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
         stack.callback(os.close, meta_r)
         args = command.argv(
@@ -59,7 +61,10 @@ def run_native(
         try:
             proc = _spawn(args, stdin_fd, passed, config)
         finally:
+            # The runner holds its own copies now: ours would keep a pipe open past the program's close.
             os.close(meta_w)
+            _close_all(copies)
+            release(stdout, stderr)
         meta_raw = read_all(meta_r)
         assert proc.stderr is not None
         runner_err = proc.stderr.read()
@@ -116,13 +121,18 @@ def _spawn(
     raise AssertionError("unreachable")
 
 
-def _private_copy(fd: int | None, stack: contextlib.ExitStack) -> int | None:
+def _private_copy(fd: int | None, copies: list[int]) -> int | None:
     """A copy numbered 3 or above: the runner's own fds 0-2 are taken (stdin, /dev/null, error pipe)."""
     if fd is None:
         return None
     copy = os.dup(fd)
-    stack.callback(os.close, copy)
+    copies.append(copy)
     return copy
+
+
+def _close_all(fds: list[int]) -> None:
+    while fds:
+        os.close(fds.pop())
 
 
 def read_all(fd: int) -> bytes:

@@ -89,6 +89,11 @@ class RunResult(BaseModel):
         description="seconds the tree was runnable but waiting for a CPU (schedstat run_delay), measured "
         "only once a run outlives its CPU limit or nears its wall limit (else 0.0)",
     )
+    ended_at: float | None = Field(
+        None,
+        description="CLOCK_MONOTONIC seconds (time.monotonic) when the run was first seen ending: killed, "
+        "or its main process gone; orders the ends of two runs on one host (None: not measured)",
+    )
     killed_by: str | None = Field(None, description="why the sandbox killed the tree, e.g. 'cpu_time'")
     message: str = Field("", description="human-readable detail (sandbox errors, limit hit)")
     enforcement: Enforcement | None = Field(

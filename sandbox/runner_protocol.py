@@ -157,6 +157,9 @@ class RunnerMeta(BaseModel):
     wait_ns: int = 0
     schedstat: int = 0  # 0 never sampled, 1 measured, -1 unavailable on this host
     wall_cap_ns: int = 0
+    # CLOCK_MONOTONIC when the run was first seen ending (a dying program's stdout closed, a kill, or the
+    # main process gone); 0 when not measured
+    end_mono_ns: int = 0
     killed_by: str | None
     netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
     start_ns: int | None = None  # with --timing 1
@@ -227,6 +230,7 @@ def interpret(meta: RunnerMeta, argv: Sequence[str], memory_limit: int | None = 
         "stderr_bytes": meta.stderr_bytes,
         "wait_time": max(meta.wait_ns, 0) / 1e9,
         "enforcement": Enforcement.native(meta.cgroup or ("v2" if meta.cgroup_v2 else "v1"), meta.rootless),
+        "ended_at": meta.end_mono_ns / 1e9 if meta.end_mono_ns > 0 else None,
     }
     if meta.exec_errno:
         name = os.strerror(meta.exec_errno)

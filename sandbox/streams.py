@@ -4,12 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 
 from sandbox.errors import SandboxConfigError
 
+
+class HandOff:
+    """An fd whose ownership passes to the run: the sandbox closes the caller's copy as soon as the
+    runner holds its own, so the run's end of a pipe is the only one left. Why: a peer reading that pipe
+    (an interactive solution) must see EOF the moment the program closes its stdout, not when the run
+    returns. Closing is idempotent and thread-safe."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                os.close(self.fd)
+
+
 StdinSpec = Path | int | bytes | None
-StdoutSpec = Path | int | None
+StdoutSpec = Path | int | HandOff | None
+
+
+def release(*specs: object) -> None:
+    """Close the caller's copies of handed-off fds (call once the runner has started with its own)."""
+    for spec in specs:
+        if isinstance(spec, HandOff):
+            spec.close()
 
 
 def open_stdin(spec: StdinSpec, stack: contextlib.ExitStack) -> int:
@@ -39,6 +66,10 @@ def open_output(spec: StdoutSpec, name: str, stack: contextlib.ExitStack) -> int
     """An fd the program's output is copied to, or None to discard (bytes are still counted)."""
     if spec is None:
         return None
+    if isinstance(spec, HandOff):
+        _check_fd(spec.fd, name)
+        stack.callback(spec.close)  # also when the run never started
+        return spec.fd
     if isinstance(spec, int):
         _check_fd(spec, name)
         return spec

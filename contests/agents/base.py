@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,7 @@ class Submission(BaseModel):
     latency_s: float | None = Field(None, ge=0, description="seconds the agent took to produce it")
     tokens: int | None = Field(None, ge=0, description="completion tokens, when the agent reports them")
     prompt_tokens: int | None = Field(None, ge=0)
+    reasoning_tokens: int | None = Field(None, ge=0, description="of the completion tokens, spent reasoning")
     error: str | None = Field(None, description="why no program came out (no code block, agent failure)")
 
     @property
@@ -54,6 +55,10 @@ class Agent(Protocol):
 
     spec: str
 
+    def describe(self) -> dict[str, Any]:
+        """What ran (model, endpoint, sampling parameters, prompt): recorded in the results; no secrets."""
+        ...
+
     def generate(self, requests: Sequence[Request], progress: Progress | None = None) -> list[Submission]: ...
 
 
@@ -68,6 +73,9 @@ class AgentOptions(BaseModel):
     temperature: float = Field(1.0, ge=0)
     top_p: float | None = Field(None, gt=0, le=1)
     max_tokens: int | None = Field(None, gt=0)
+    max_completion_tokens: int | None = Field(None, gt=0, description="o-series: instead of max_tokens")
+    reasoning_effort: str | None = Field(None, description="reasoning models: e.g. low, medium, high")
+    extra_body: dict[str, Any] | None = Field(None, description="merged into each request body as sent")
     concurrency: int = Field(4, ge=1, description="requests in flight at once")
     timeout_s: float = Field(600.0, gt=0, description="per request")
     max_retries: int = Field(6, ge=0)

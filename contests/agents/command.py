@@ -17,6 +17,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from contests.agents.base import AgentError, AgentOptions, Progress, Request, Submission
 from contests.agents.code import to_program
@@ -33,6 +34,12 @@ class CommandAgent:
         if not self.argv:
             raise AgentError("agent command: needs a command, e.g. command:'python3 solver.py'")
         self.options = options
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": "command", "command": self.argv, "language": self.options.language,
+            "timeout_s": self.options.command_timeout_s,
+        }  # fmt: skip
 
     def _one(self, r: Request) -> Submission:
         index = r.problem.index or ""

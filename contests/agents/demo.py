@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from contests.agents.base import AgentError, Progress, Request, Submission
 from contests.problem import ExpectedVerdict, Problem, Solution
@@ -43,6 +44,12 @@ class DemoAgent:
     def __init__(self, rating: float) -> None:
         self.spec = f"demo:{rating:g}"
         self.rating = rating
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": "demo", "rating": self.rating,
+            "meaning": "each sample solves a problem of difficulty d with probability 1/(1+10^((d-R)/400))",
+        }  # fmt: skip
 
     def _pools(self, problem: Problem, contest: str) -> tuple[list[Solution], list[Solution]]:
         good = sorted(

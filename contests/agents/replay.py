@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,6 +36,9 @@ class ReplayAgent:
         self.spec = f"replay:{path}"
         self.path = path
         self._by_key = self._read(path)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "replay", "file": str(self.path)}
 
     @staticmethod
     def _read(path: Path) -> dict[tuple[str, str, int], Submission]:

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import math
 import shlex
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from contests.errors import FormatError
 from contests.formats.fields import build, check, load_yaml, mapping, number, read_text
-from contests.formats.native import pair_tests
+from contests.formats.kattis_constants import read_constants, with_constants
+from contests.formats.kattis_data import read_tests
+from contests.formats.kattis_submissions import read_submissions
 from contests.problem import (
     Checker,
     CheckerType,
     DerivedTimeLimit,
-    ExpectedVerdict,
     Interactor,
     InteractorProtocol,
     Problem,
 )
+from judge.checkers.kattis_default import parse_args
+from judge.errors import CheckerSetupError
 
 # problemtools' defaults (problemtools/config/problem.yaml, legacy format)
 DEFAULT_TIME_MULTIPLIER = 5.0
@@ -34,7 +38,11 @@ DEFAULT_OUTPUT_MB = 8
 DEFAULT_AC_TO_TIME_LIMIT = 2.0
 DEFAULT_TIME_LIMIT_TO_TLE = 1.5
 
-_SUBMISSION_DIRS = {v.value for v in ExpectedVerdict}
+DEFAULT_VALIDATION_PASSES = 2
+# What the package's judges compile C++ with: problemtools' languages.yaml says `g++ -std=gnu++23`
+# (Kattis runs problemtools' configuration); DOMjudge's default is gnu++20, a subset for valid code.
+KATTIS_CPP = "cpp23"
+_CPP_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++")
 
 
 def is_kattis_package(path: Path) -> bool:
@@ -60,6 +68,15 @@ def problemtools_time_limit(
     )
 
 
+def program_language(source: Path) -> str | None:
+    """The language a Kattis package's own program (validator, interactor) is compiled as, when the
+    judge should not guess it from the extension: C++ as the package's judges compile it."""
+    files = [source] if source.is_file() else [p for p in source.iterdir() if p.is_file()]
+    if any(p.name in ("build", "run") for p in files):
+        return None
+    return KATTIS_CPP if any(p.suffix.lower() in _CPP_SUFFIXES for p in files) else None
+
+
 def read_kattis(path: Path) -> Problem:
     path = Path(path).resolve()
     yaml_path = path / "problem.yaml"
@@ -76,22 +93,34 @@ def read_kattis(path: Path) -> Problem:
         raise FormatError(
             yaml_path, "validation", f"expected default or custom..., got {' '.join(validation)!r}"
         )
+    if "submit-answer" in problem_type:
+        raise FormatError(
+            yaml_path, "type", "submit-answer problems (the answers are the submission) are not supported"
+        )
     interactive = "interactive" in problem_type or "interactive" in validation[1:]
-    # In the 2023-07 draft an output_validator/ directory alone makes validation custom.
+    multi_pass = "multi-pass" in problem_type or "multi-pass" in validation[1:]
+    # In the 2023-07 draft and later an output_validator/ directory alone makes validation custom.
     draft = "problem_format_version" in config
-    custom = validation[0] == "custom" or interactive or (draft and _validator_dir(path) is not None)
+    custom = (
+        validation[0] == "custom" or interactive or multi_pass or (draft and _validator_dir(path) is not None)
+    )
     flags = _flags(config.get("validator_flags"), yaml_path)
     if "scoring" in problem_type or "score" in validation[1:]:
         notes.append(
             "scoring problem: judged pass/fail (every test must be accepted); group scores are not used"
         )
+    constants = read_constants(config.get("constants"), yaml_path)
+    # Substituted validators are content-addressed files; the library reads no settings, so they live
+    # under the system's temp dir (shared by processes, recreated when absent).
+    cache_dir = Path(tempfile.gettempdir()) / "cpelo"
 
-    checker, interactor = _checker(path, yaml_path, custom, interactive, flags, notes)
+    checker, interactor = _checker(path, yaml_path, custom, interactive, flags, constants, cache_dir)
 
     time_multiplier, safety_margin = _multipliers(limits, yaml_path)
     time_limit = _time_limit(path, limits, yaml_path)
     memory = limits.get("memory", DEFAULT_MEMORY_MB)
     output = limits.get("output", DEFAULT_OUTPUT_MB)
+    source, url = _source(config.get("source"), config.get("source_url"), yaml_path)
     data: dict[str, Any] = {
         "id": path.name,
         "name": name,
@@ -100,20 +129,46 @@ def read_kattis(path: Path) -> Problem:
         "memory_limit_mb": math.ceil(number(memory, yaml_path, "limits.memory")),
         "output_limit_mb": math.ceil(number(output, yaml_path, "limits.output")),
         "tags": _keywords(config.get("keywords"), yaml_path),
-        "tests": _tests(path / "data", interactive),
+        "tests": read_tests(path, notes),
         "checker": checker,
         "interactor": interactor,
-        "solutions": _solutions(path / "submissions", notes),
+        "solutions": read_submissions(path / "submissions", notes, KATTIS_CPP),
         "time_multiplier": time_multiplier,
         "safety_margin": safety_margin,
-        "source": _str_or_none(config.get("source"), yaml_path, "source"),
+        "validation_passes": _passes(limits, yaml_path) if multi_pass else None,
+        "source": source,
         "licence": _str_or_none(config.get("license"), yaml_path, "license"),
-        "url": _str_or_none(config.get("source_url"), yaml_path, "source_url"),
+        "url": url,
         "origin_format": "kattis",
         "notes": notes,
         "root": path,
     }
     return build(Problem, data, yaml_path)
+
+
+def _passes(limits: Mapping[str, Any], yaml_path: Path) -> int:
+    value = limits.get("validation_passes", DEFAULT_VALIDATION_PASSES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise FormatError(yaml_path, "limits.validation_passes", f"must be an integer >= 2, got {value!r}")
+    return value
+
+
+def _source(value: Any, url: Any, yaml_path: Path) -> tuple[str | None, str | None]:
+    """``source``: a string (legacy, with ``source_url``), ``{name, url}``, or a list of either (2025-09)."""
+    entries = value if isinstance(value, list) else [value] if value is not None else []
+    names, urls = [], []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, Mapping):
+            if "name" not in entry:
+                raise FormatError(yaml_path, f"source[{i}]", "a source mapping needs a `name`")
+            names.append(str(entry["name"]))
+            if entry.get("url"):
+                urls.append(str(entry["url"]))
+        else:
+            names.append(str(check(entry, (str, int, float), yaml_path, "source")))
+    if url is not None:
+        urls.insert(0, str(check(url, str, yaml_path, "source_url")))
+    return ("; ".join(names) or None, urls[0] if urls else None)
 
 
 def _name(value: Any, yaml_path: Path) -> str | None:
@@ -149,42 +204,13 @@ def _flags(value: Any, yaml_path: Path) -> list[str]:
         raise FormatError(yaml_path, "validator_flags", f"cannot split {text!r}: {exc}") from None
 
 
-def _default_checker(flags: list[str], yaml_path: Path, notes: list[str]) -> dict[str, Any]:
-    """The Kattis default validator: tokens, case-insensitive unless case_sensitive, float tolerances."""
-    abs_tol = rel_tol = None
-    case_sensitive = False
-    i = 0
-    while i < len(flags):
-        flag = flags[i]
-        if flag in ("float_tolerance", "float_absolute_tolerance", "float_relative_tolerance"):
-            if i + 1 >= len(flags):
-                raise FormatError(yaml_path, "validator_flags", f"{flag} needs a value")
-            eps = number(flags[i + 1], yaml_path, f"validator_flags {flag}")
-            if eps < 0 or math.isnan(eps):
-                raise FormatError(yaml_path, "validator_flags", f"{flag} must be >= 0, got {flags[i + 1]}")
-            if flag != "float_relative_tolerance":
-                abs_tol = eps
-            if flag != "float_absolute_tolerance":
-                rel_tol = eps
-            i += 2
-            continue
-        if flag == "case_sensitive":
-            case_sensitive = True
-        elif flag == "space_change_sensitive":
-            notes.append(
-                "validator flag space_change_sensitive is not supported: whitespace is compared loosely"
-            )
-        else:
-            raise FormatError(yaml_path, "validator_flags", f"unknown default-validator flag {flag!r}")
-        i += 1
-    if abs_tol is not None or rel_tol is not None:
-        if not case_sensitive:
-            notes.append(
-                "floats checker compares non-numeric tokens case-sensitively (Kattis: insensitively)"
-            )
-        return {"type": CheckerType.FLOATS, "abs_tol": abs_tol, "rel_tol": rel_tol}
-    # The Kattis default compares tokens case-insensitively: exactly our yesno checker.
-    return {"type": CheckerType.TOKENS if case_sensitive else CheckerType.YESNO}
+def _default_checker(flags: list[str], yaml_path: Path) -> dict[str, Any]:
+    """problemtools' default validator, its arguments checked now so a typo is an import error."""
+    try:
+        parse_args(flags)
+    except CheckerSetupError as exc:
+        raise FormatError(yaml_path, "validator_flags", str(exc)) from None
+    return {"type": CheckerType.KATTIS_DEFAULT, "flags": flags}
 
 
 def _validator_dir(path: Path) -> Path | None:
@@ -194,29 +220,40 @@ def _validator_dir(path: Path) -> Path | None:
     return None
 
 
-def _validator_source(path: Path, yaml_path: Path) -> Path:
+def _validator_source(path: Path, yaml_path: Path, constants: Mapping[str, str], cache_dir: Path) -> Path:
     directory = _validator_dir(path)
     if directory is None:
-        raise FormatError(yaml_path, "validation", "custom validation but no output_validators/ directory")
+        raise FormatError(yaml_path, "validation", "custom validation but no output_validator/ directory")
     entries = [p for p in sorted(directory.iterdir()) if not p.name.startswith(".")]
+    for entry in entries:
+        if entry.is_symlink() and not entry.exists():
+            raise FormatError(entry, None, f"broken symbolic link (to {entry.readlink()})")
     if not entries:
         raise FormatError(directory, None, "output validator directory is empty")
     if len(entries) == 1 and (entries[0].is_dir() or entries[0].suffix):
-        return entries[0].resolve()
-    return directory.resolve()  # 2023-07 draft: the sources sit directly in output_validator/
+        source = entries[0].resolve()
+    else:
+        source = directory.resolve()  # 2023-07 and later: the sources sit directly in output_validator/
+    return with_constants(source, constants, cache_dir)
 
 
 def _checker(
-    path: Path, yaml_path: Path, custom: bool, interactive: bool, flags: list[str], notes: list[str]
+    path: Path,
+    yaml_path: Path,
+    custom: bool,
+    interactive: bool,
+    flags: list[str],
+    constants: Mapping[str, str],
+    cache_dir: Path,
 ) -> tuple[Checker, Interactor | None]:
     if interactive:
-        source = _validator_source(path, yaml_path)
+        source = _validator_source(path, yaml_path, constants, cache_dir)
         interactor = Interactor(protocol=InteractorProtocol.KATTIS, source=source, flags=flags)
         return Checker(), interactor
     if custom:
-        source = _validator_source(path, yaml_path)
+        source = _validator_source(path, yaml_path, constants, cache_dir)
         return Checker(type=CheckerType.KATTIS, source=source, flags=flags), None
-    return build(Checker, _default_checker(flags, yaml_path, notes), yaml_path, "validator_flags"), None
+    return build(Checker, _default_checker(flags, yaml_path), yaml_path, "validator_flags"), None
 
 
 def _multipliers(limits: Mapping[str, Any], yaml_path: Path) -> tuple[float, float]:
@@ -286,32 +323,3 @@ def _str_or_none(value: Any, yaml_path: Path, field: str) -> str | None:
     if value is None:
         return None
     return str(check(value, (str, int, float), yaml_path, field))
-
-
-def _tests(data_dir: Path, interactive: bool) -> dict[str, list[dict[str, Any]]]:
-    if not data_dir.is_dir():
-        raise FormatError(data_dir, None, "data directory is missing")
-    sample = pair_tests(data_dir / "sample", data_dir / "sample")
-    secret = pair_tests(data_dir / "secret", data_dir / "secret")
-    if not secret and not sample:
-        raise FormatError(
-            data_dir, None, "no tests: expected data/sample or data/secret with NAME.in + NAME.ans"
-        )
-    return {
-        "sample": [{"name": n, "input": i, "answer": a} for n, i, a in sample],
-        "system": [{"name": n, "input": i, "answer": a} for n, i, a in secret],
-    }
-
-
-def _solutions(submissions: Path, notes: list[str]) -> list[dict[str, Any]]:
-    if not submissions.is_dir():
-        return []
-    out: list[dict[str, Any]] = []
-    for verdict_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
-        if verdict_dir.name not in _SUBMISSION_DIRS:
-            notes.append(f"submissions/{verdict_dir.name}: unknown verdict directory, skipped")
-            continue
-        for entry in sorted(verdict_dir.iterdir()):
-            if not entry.name.startswith("."):
-                out.append({"name": entry.name, "expected": verdict_dir.name, "path": entry.resolve()})
-    return out

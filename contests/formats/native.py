@@ -21,8 +21,9 @@ TEST_GROUPS = ("sample", "pretest", "system")
 _PROBLEM_KEYS = {
     "id", "name", "time_limit", "memory_limit_mb", "output_limit_mb", "points", "rating", "tags", "checker",
     "interactor", "time_multiplier", "safety_margin", "derived_time_limit", "source", "licence", "url",
-    "origin_format", "notes",
+    "origin_format", "notes", "validation_passes",
 }  # fmt: skip
+SOLUTIONS_META = "solutions.yaml"  # per solution: language, submissions.yaml expectations, mislabelled
 _CONTEST_KEYS = {
     "id",
     "name",
@@ -141,14 +142,25 @@ def read_tests(tests_dir: Path) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for group in TEST_GROUPS:
         group_dir = tests_dir / group
-        groups[group] = [
-            {"name": name, "input": inp, "answer": ans} for name, inp, ans in pair_tests(group_dir, group_dir)
-        ]
+        groups[group] = [_read_test(group_dir, *found) for found in pair_tests(group_dir, group_dir)]
     if not any(groups.values()):
         raise FormatError(
             tests_dir, None, "no tests: expected tests/sample, tests/pretest or tests/system with NAME.in"
         )
     return groups
+
+
+def _read_test(group_dir: Path, name: str, inp: Path, ans: Path) -> dict[str, Any]:
+    """A test, with the checker arguments of its optional ``NAME.yaml`` (``checker_args: [...]``)."""
+    test: dict[str, Any] = {"name": name, "input": inp, "answer": ans}
+    config = group_dir / f"{name}.yaml"
+    if config.is_file():
+        data = mapping(load_yaml(config), config, None)
+        unknown = sorted(set(data) - {"checker_args"})
+        if unknown:
+            raise FormatError(config, unknown[0], "unknown field (known: checker_args)")
+        test["checker_args"] = data.get("checker_args")
+    return test
 
 
 def pair_tests(directory: Path, relative_to: Path, recursive: bool = True) -> list[tuple[str, Path, Path]]:
@@ -164,6 +176,11 @@ def pair_tests(directory: Path, relative_to: Path, recursive: bool = True) -> li
             raise FormatError(ans, None, f"answer file for test {name} is missing")
         out.append((name, _resolved(inp), _resolved(ans)))
     return out
+
+
+def resolved_file(path: Path) -> Path:
+    """The regular file behind ``path``: symbolic links and link stubs (see ``_link_stub``) followed."""
+    return _resolved(path)
 
 
 def _resolved(path: Path, hops: int = 0) -> Path:
@@ -206,6 +223,8 @@ def read_solutions(solutions_dir: Path) -> list[dict[str, Any]]:
         return []
     out: list[dict[str, Any]] = []
     known = {v.value for v in ExpectedVerdict}
+    meta_path = solutions_dir / SOLUTIONS_META
+    meta = mapping(load_yaml(meta_path), meta_path, None) if meta_path.is_file() else {}
     for verdict_dir in sorted(p for p in solutions_dir.iterdir() if p.is_dir()):
         if verdict_dir.name not in known:
             raise FormatError(
@@ -214,7 +233,8 @@ def read_solutions(solutions_dir: Path) -> list[dict[str, Any]]:
         for entry in sorted(verdict_dir.iterdir()):
             if entry.name.startswith("."):
                 continue
-            out.append({"name": entry.name, "expected": verdict_dir.name, "path": entry.resolve()})
+            extra = mapping(meta.get(f"{verdict_dir.name}/{entry.name}"), meta_path, entry.name)
+            out.append({"name": entry.name, "expected": verdict_dir.name, "path": entry.resolve(), **extra})
     return out
 
 
@@ -315,7 +335,7 @@ def write_problem(problem: Problem, dest: Path) -> Path:
         interactor["protocol"] = problem.interactor.protocol.value
         interactor["source"] = _copy_source(problem.interactor.source, dest, "interactor")
         meta["interactor"] = interactor
-    for key in ("time_multiplier", "safety_margin", "source", "licence", "url"):
+    for key in ("time_multiplier", "safety_margin", "validation_passes", "source", "licence", "url"):
         if getattr(problem, key) is not None:
             meta[key] = getattr(problem, key)
     if problem.derived_time_limit is not None:
@@ -327,6 +347,7 @@ def write_problem(problem: Problem, dest: Path) -> Path:
     _dump_yaml(meta, dest / "problem.yaml")
     (dest / "statement.md").write_text(render_statement(problem), encoding="utf-8")
     _write_tests(problem.tests, dest / "tests")
+    solutions_meta: dict[str, Any] = {}
     for solution in problem.solutions:
         target = dest / "solutions" / solution.expected.value / solution.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -334,6 +355,13 @@ def write_problem(problem: Problem, dest: Path) -> Path:
             _copy(solution.path, target)
         else:
             target.write_text(solution.text or "", encoding="utf-8")
+        extra = solution.model_dump(
+            mode="json", include={"language", "expectations", "mislabelled"}, exclude_defaults=True
+        )
+        if extra:
+            solutions_meta[f"{solution.expected.value}/{solution.name}"] = extra
+    if solutions_meta:
+        _dump_yaml(solutions_meta, dest / "solutions" / SOLUTIONS_META)
     return dest
 
 
@@ -361,6 +389,8 @@ def _write_tests(tests: Tests, dest: Path) -> None:
             base.parent.mkdir(parents=True, exist_ok=True)
             _write_data(test.input, test.input_text, base.with_name(base.name + ".in"))
             _write_data(test.answer, test.answer_text, base.with_name(base.name + ".ans"))
+            if test.checker_args:
+                _dump_yaml({"checker_args": list(test.checker_args)}, base.with_name(base.name + ".yaml"))
 
 
 def _write_data(path: Path | None, text: str | None, target: Path) -> None:
@@ -383,6 +413,13 @@ def _copy_source(source: Path, dest: Path, default_stem: str) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
+    broken = [
+        p
+        for p in ([source] if source.is_symlink() else source.rglob("*"))
+        if p.is_symlink() and not p.exists()
+    ]
+    if broken:
+        raise FormatError(broken[0], None, f"broken symbolic link (to {broken[0].readlink()})")
     if source.is_dir():
         if target.exists():
             shutil.rmtree(target)

@@ -1,8 +1,9 @@
 """Polygon problem package (problem.xml) -> Problem.
 
 Tests follow the testset's path patterns; a package built without its generated tests (or answers)
-is reported as such rather than read with holes. Checkers from testlib's standard set map onto the
-built-in checkers; any other checker and the interactor keep their testlib sources.
+is reported as such rather than read with holes. testlib's wcmp maps onto the built-in tokens checker
+(identical verdicts); every other checker, standard or not, and the interactor run as themselves from
+the testlib sources the package carries.
 """
 
 from __future__ import annotations
@@ -27,17 +28,19 @@ _SOLUTION_TAGS = {
     "failed": "run_time_error",
     "rejected": "rejected",
 }
-# testlib's standard checkers that a built-in checker reproduces
-_STD_CHECKERS: dict[str, dict[str, Any]] = {
-    "wcmp": {"type": "tokens"},
-    "ncmp": {"type": "tokens"},
-    "hcmp": {"type": "tokens"},
-    "lcmp": {"type": "lines"},
-    "yesno": {"type": "yesno"},
-    "nyesno": {"type": "yesno"},
-    "rcmp4": {"type": "floats", "abs_tol": 1e-4, "rel_tol": 1e-4},
-    "rcmp6": {"type": "floats", "abs_tol": 1e-6, "rel_tol": 1e-6},
-    "rcmp9": {"type": "floats", "abs_tol": 1e-9, "rel_tol": 1e-9},
+# testlib's standard checkers that a built-in reproduces verdict for verdict (OK, WA and PE), checked
+# against the compiled checker on a generated corpus (tests/judge/test_testlib_std_checkers.py).
+# Every other standard checker runs as itself, from the source the package carries: none of our
+# built-ins is identical to it. Why not, per checker:
+#   lcmp    lines of tokens; extra non-blank output after the last line is "dirt" (PE); our `lines`
+#           compares whitespace inside a line, which lcmp ignores
+#   fcmp    whole lines compared exactly, trailing output is dirt (PE)
+#   ncmp    signed 64-bit integers; a non-integer token is PE, "-0" and leading zeros are refused
+#   rcmp4/6/9, rcmp, dcmp, acmp: testlib's readDouble grammar and its abs-or-rel rule with nan/inf cases
+#   yesno, nyesno: only YES/NO (any case) are tokens; anything else in the output is PE
+#   hcmp, icmp, uncmp, rncmp, caseicmp, casencmp, casewcmp, pointscmp, pointsinfo: own formats
+STD_BUILTINS: dict[str, dict[str, Any]] = {
+    "wcmp": {"type": "tokens"},  # tokens split on testlib's blanks (space, tab, CR, LF)
 }
 
 
@@ -146,6 +149,20 @@ def _pattern(element: ET.Element, tag: str, xml_path: Path, field: str) -> str:
     return pattern
 
 
+def _note_scoring(tset: ET.Element, described: list[ET.Element], notes: list[str]) -> None:
+    """Polygon's test groups and points (IOI-style scoring) are not judged here: say so, with figures."""
+    groups = sorted({t.get("group", "") for t in described} - {""})
+    points = [float(t.get("points", "0") or 0) for t in described]
+    declared = tset.findall("groups/group")
+    if groups or any(points) or declared:
+        total = sum(points) + sum(float(g.get("points", "0") or 0) for g in declared)
+        notes.append(
+            f"scored by test groups ({len(groups or declared)} groups, {total:g} points in all, policies "
+            f"{sorted({g.get('points-policy', '?') for g in declared}) or ['?']}): judged pass/fail on "
+            "every test; groups and points are not used"
+        )
+
+
 def _tests(
     path: Path, xml_path: Path, tset: ET.Element, field: str, notes: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -187,6 +204,7 @@ def _tests(
             f"{len(missing_answers)} answer files (e.g. {ans_pattern % missing_answers[0]}) are absent: "
             "they are produced by the main solution; import a full package",
         )
+    _note_scoring(tset, described, notes)
     width = max(2, len(str(count)))
     samples = [n for n, sample, _, _ in items if sample]
     prefix = samples == list(range(1, len(samples) + 1))
@@ -217,8 +235,8 @@ def _checker(path: Path, xml_path: Path, assets: ET.Element | None) -> dict[str,
     if element is None:
         return {}
     std = re.fullmatch(r"std::(\w+)\.cpp", element.get("name", ""))
-    if std and std.group(1) in _STD_CHECKERS:
-        return dict(_STD_CHECKERS[std.group(1)])
+    if std and std.group(1) in STD_BUILTINS:
+        return dict(STD_BUILTINS[std.group(1)])
     if element.get("type", "testlib") != "testlib":
         raise FormatError(
             xml_path, "assets/checker", f"checker type {element.get('type')!r} is not supported"
@@ -265,6 +283,11 @@ def _statement(path: Path, root: ET.Element) -> dict[str, str]:
             ):
                 if (sections / name).is_file():
                     out[key] = read_text(sections / name).strip()
+            if (sections / "scoring.tex").is_file():
+                # The scoring section (subtasks and their constraints) has no field of its own: it leads
+                # the notes, under its own heading, rather than being dropped.
+                scoring = "Scoring\n\n" + read_text(sections / "scoring.tex").strip()
+                out["note"] = f"{scoring}\n\n{out['note']}" if out.get("note") else scoring
             return out
     for statement in root.findall("statements/statement"):
         if statement.get("type") == "application/x-tex" and statement.get("path"):

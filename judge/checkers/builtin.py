@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from judge.checkers.kattis_default import check_kattis_default, parse_args
 from judge.checkers.outcome import CheckOutcome
 from judge.checkers.stream import (
     Data,
@@ -24,6 +25,7 @@ from judge.checkers.stream import (
     size,
     tokens,
 )
+from judge.errors import CheckerSetupError
 from judge.task import CheckerKind, CheckerSpec, TestCase
 from judge.verdict import Verdict
 
@@ -147,8 +149,17 @@ def check_yesno(output: Data, answer: Data) -> CheckOutcome:
     return _compare_tokens(output, answer, same_folded)[0]
 
 
-def builtin_check(spec: CheckerSpec, output: Data, answer: Data) -> CheckOutcome:
-    """``output`` and ``answer``: bytes, or files read in bounded memory (judge.checkers.stream)."""
+def builtin_check(
+    spec: CheckerSpec, output: Data, answer: Data, test_args: tuple[str, ...] = ()
+) -> CheckOutcome:
+    """``output`` and ``answer``: bytes, or files read in bounded memory (judge.checkers.stream; not the
+    Kattis default validator, which reads both whole as problemtools' does)."""
+    if spec.kind is CheckerKind.KATTIS_DEFAULT:
+        try:
+            args = parse_args([*spec.flags, *test_args])
+        except CheckerSetupError as exc:
+            return CheckOutcome(Verdict.JUDGE_ERROR, str(exc))
+        return check_kattis_default(_whole(output), _whole(answer), args)
     if spec.kind is CheckerKind.EXACT:
         return check_exact(output, answer)
     if spec.kind is CheckerKind.LINES:
@@ -165,4 +176,8 @@ class BuiltinChecker:
     spec: CheckerSpec
 
     def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
-        return builtin_check(self.spec, output, test.answer)
+        return builtin_check(self.spec, output, test.answer, test.checker_args)
+
+
+def _whole(data: Data) -> bytes:
+    return data if isinstance(data, bytes) else data.read_bytes()

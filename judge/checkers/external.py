@@ -56,8 +56,19 @@ class ExternalChecker:
     config: SandboxConfig
     time_limit: float
 
-    def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
-        inp, ans, out = test.input.resolve(), test.answer.resolve(), output.resolve()
+    def check(
+        self,
+        test: TestCase,
+        output: Path,
+        work: Path,
+        *,
+        input_file: Path | None = None,
+        keep_feedback: bool = False,
+    ) -> CheckOutcome:
+        """``input_file``: this pass's input (multi-pass), else the test's; ``keep_feedback``: later
+        passes keep the validator's feedback files (all but nextpass.in, which the judge moved away)."""
+        inp = (input_file or test.input).resolve()
+        ans, out = test.answer.resolve(), output.resolve()
         argv_base = self.program.language.run_argv(self.home, 1024 * MiB)
         limits = helper_limits(self.time_limit, self.spec.time_limit)
         stderr = work / "checker.err"
@@ -80,13 +91,13 @@ class ExternalChecker:
                 copy_back=False,
             )
             return read_testlib_exit(result, read_message(stderr) or read_message(stdout))
-        feedback = work / "feedback"
-        if feedback.exists():
+        feedback = feedback_dir(work)
+        if feedback.exists() and not keep_feedback:
             shutil.rmtree(feedback)
-        feedback.mkdir()
+        feedback.mkdir(exist_ok=True)
         feedback.chmod(0o777)
         result = sandbox.run(
-            [*argv_base, str(inp), str(ans), str(feedback) + "/", *self.spec.flags],
+            [*argv_base, str(inp), str(ans), str(feedback) + "/", *self.spec.flags, *test.checker_args],
             limits,
             workdir=box,
             stdin=out,
@@ -98,6 +109,16 @@ class ExternalChecker:
             copy_back=False,
         )
         return read_kattis_exit(result, kattis_message(feedback, stderr))
+
+
+def feedback_dir(work: Path) -> Path:
+    """Where a Kattis validator (or interactor) judging in ``work`` writes its feedback files."""
+    return work / "feedback"
+
+
+def next_pass_input(work: Path) -> Path:
+    """The input a multi-pass validator wrote for the next pass (it exists only when there is one)."""
+    return feedback_dir(work) / "nextpass.in"
 
 
 def kattis_message(feedback: Path, stderr: Path) -> str:

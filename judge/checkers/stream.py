@@ -4,14 +4,16 @@ A program may print up to its output limit (64 MiB) as one token or one line, or
 ones; the judge runs unsandboxed and must not hold all of it. Tokens and lines are produced one at a
 time from 64 KiB chunks. One up to ``CAP`` bytes is kept as bytes; a longer one is kept as a digest
 (BLAKE2b over its bytes, and over its lower-cased bytes for case-insensitive comparison) with its first
-bytes for messages, so two long items are equal exactly when their digests are. Whitespace is ASCII
-whitespace, as ``bytes.split()`` has it.
+bytes for messages, so two long items are equal exactly when their digests are. Tokens are separated by
+testlib's blanks (isBlanks: space, tab, CR, LF), not by \\v or \\f as ``bytes.split()`` would be: a
+token is what testlib's readWord reads, so token comparison is exactly Codeforces' wcmp.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,10 @@ from typing import BinaryIO
 CHUNK = 64 * 1024  # bytes read at a time
 CAP = 1024 * 1024  # longest token or line kept as bytes
 HEAD = 256  # bytes of a long item kept for messages
+
+# testlib's blanks; see the module docstring.
+_BLANKS = re.compile(rb"[ \t\r\n]+")
+_BLANK = frozenset(b" \t\r\n")
 
 Data = bytes | Path  # what a checker compares: bytes in memory, or a file read as it goes
 
@@ -101,18 +107,18 @@ class _Token:
 
 
 def tokens(data: Data) -> Iterator[Item]:
-    """The whitespace-separated tokens of ``data``, as ``data.split()`` would give them."""
+    """The tokens of ``data`` between testlib's blanks, as ``blank_tokens(data)`` gives them."""
     current = _Token()
     with _open(data) as f:
         while chunk := f.read(CHUNK):
-            parts = chunk.split()
-            ends_in_space = chunk[-1:].isspace()
+            parts = [part for part in _BLANKS.split(chunk) if part]
+            ends_in_space = chunk[-1] in _BLANK
             if not parts:
                 if (item := current.take()) is not None:
                     yield item
                 continue
             first = 0
-            if chunk[:1].isspace():
+            if chunk[0] in _BLANK:
                 if (item := current.take()) is not None:
                     yield item
             else:  # the chunk continues the token the previous one ended in
@@ -129,6 +135,11 @@ def tokens(data: Data) -> Iterator[Item]:
                 current.add(parts[end])
     if (item := current.take()) is not None:
         yield item
+
+
+def blank_tokens(data: bytes) -> list[bytes]:
+    """All the tokens of ``data`` at once (short inputs: validators' arguments, tests)."""
+    return [token for token in _BLANKS.split(data) if token]
 
 
 class _Line:

@@ -47,3 +47,22 @@ int main() {
 }
 #endif
 """
+
+
+class Cpp23(Cpp20):
+    """GNU C++23: what problemtools (Kattis) compiles C++ with (`g++ -std=gnu++23`); cpelo uses it for
+    the C++ of Kattis packages, whose jury code may need it."""
+
+    id = "cpp23"
+    name = "GNU C++23"
+    fence_tags = ("cpp23", "c++23", "gnu c++23")
+    std = "gnu++23"
+    test_program = """\
+#include <iostream>
+#if __cplusplus > 202002L
+int main() {
+    std::cout << std::cin.rdbuf();
+    return 0;
+}
+#endif
+"""

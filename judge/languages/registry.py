@@ -7,11 +7,11 @@ from pydantic import BaseModel, ConfigDict
 from judge.errors import UnknownLanguage
 from judge.languages.base import Language
 from judge.languages.c import C11
-from judge.languages.cpp import Cpp17, Cpp20
+from judge.languages.cpp import Cpp17, Cpp20, Cpp23
 from judge.languages.java import Java17
 from judge.languages.python import PyPy3, Python3
 
-LANGUAGES: tuple[Language, ...] = (C11(), Cpp17(), Cpp20(), Python3(), PyPy3(), Java17())
+LANGUAGES: tuple[Language, ...] = (C11(), Cpp17(), Cpp20(), Cpp23(), Python3(), PyPy3(), Java17())
 
 # Other names users and Codeforces exports give the same languages.
 _ALIASES = {
@@ -26,6 +26,9 @@ _ALIASES = {
     "g++20": "cpp20",
     "gnu c++20": "cpp20",
     "gnu c++20 (64)": "cpp20",
+    "c++23": "cpp23",
+    "g++23": "cpp23",
+    "gnu c++23": "cpp23",
     "python": "python3",
     "py": "python3",
     "py3": "python3",

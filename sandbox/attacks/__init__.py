@@ -2,6 +2,6 @@
 
 from sandbox.attacks.attack import Attack
 from sandbox.attacks.suite import AttackOutcome, SuiteReport, run_suite
-from sandbox.attacks.table import ATTACKS
+from sandbox.attacks.table import ATTACKS, UNCONFINED_CONTROLS
 
-__all__ = ["ATTACKS", "Attack", "AttackOutcome", "SuiteReport", "run_suite"]
+__all__ = ["ATTACKS", "UNCONFINED_CONTROLS", "Attack", "AttackOutcome", "SuiteReport", "run_suite"]

@@ -28,10 +28,15 @@ _OUTPUT_KEPT = 1 << 20
 
 class AttackOutcome(BaseModel):
     name: str
+    # Which table the attack comes from: "sandbox" (this one) or a layer built on the sandbox (the judge's).
+    layer: str = "sandbox"
     contained: bool
     status: str
     detail: str
     expected: list[str] = Field(default_factory=list, exclude=True)
+    # The protection switched off for a negative control (None: a normal run); there the attack must
+    # get through, and ``contained`` is expected False.
+    control: str | None = None
 
 
 class SuiteReport(BaseModel):

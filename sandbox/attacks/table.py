@@ -287,3 +287,23 @@ ATTACKS: tuple[Attack, ...] = (
         checks=(in_output("via /dev/stdout: 6 bytes of input"),),
     ),
 )
+
+
+# Attacks harmless to the host when they succeed: without isolation (the unconfined backend) each gets
+# through, which proves its checks are not vacuous (the negative control of `cpelo sandbox selftest`).
+UNCONFINED_CONTROLS: tuple[str, ...] = (
+    "read_secrets",
+    "list_homes",
+    "proc_environ",
+    "tcp_connect",
+    "udp_send",
+    "symlink_escape",
+    "raw_socket",
+    "socket_families",
+    "proc_host_info",
+    "stdin_name",
+    "cross_run_network",
+    "tcp_buffers",
+    "udp_buffers",
+    "usr_local",
+)

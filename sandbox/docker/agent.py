@@ -90,6 +90,11 @@ def run_request(
             )
         finally:
             os.close(meta_w)
+            # The runner holds its own copies: ours would keep a pipe open past the program's close.
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            fds.clear()
         meta = _read_all(meta_r)
         assert proc.stderr is not None
         err = proc.stderr.read()
@@ -117,10 +122,7 @@ def _serve(conn: socket.socket, runner: str, lifeline: threading.Event) -> None:
         elif op == "ping":
             send_message(conn, {"ok": True, "pid": os.getpid()})
         elif op == "run":
-            reply, proc = run_request(request, fds, runner)
-            for fd in fds:  # the run's stdio: the host may be waiting for their EOF
-                os.close(fd)
-            fds = []
+            reply, proc = run_request(request, fds, runner)  # closes the run's stdio fds once started
             send_message(conn, reply)
             proc.wait()
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sandbox.errors import SandboxConfigError, SandboxUnavailable
 from sandbox.limits import Limits
 from sandbox.result import RunResult, Status
 from sandbox.runner_protocol import FdSlot, RunnerCommand, run_result
-from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin
+from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin, release
 
 # Where the runner keeps its mount points and shared network namespace inside the container.
 INNER_CACHE = Path(RUN_TMPFS) / "cpelo"
@@ -137,7 +137,7 @@ def run_docker(
             copy_back=copy_back,
         )
         request = {"op": "run", "slots": list(fds), "args": args}
-        reply = _ask(request, list(fds.values()), config, roots)
+        reply = _ask(request, list(fds.values()), config, roots, after_send=lambda: release(stdout, stderr))
     if "error" in reply:
         return RunResult(status=Status.SANDBOX_ERROR, message=f"judge container agent: {reply['error']}")
     return run_result(
@@ -146,7 +146,11 @@ def run_docker(
 
 
 def _ask(
-    request: Mapping[str, Any], fds: list[int], config: SandboxConfig, roots: dict[Path, bool]
+    request: Mapping[str, Any],
+    fds: list[int],
+    config: SandboxConfig,
+    roots: dict[Path, bool],
+    after_send: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     # A container that died between runs (its agent gone) is replaced once; a run is never retried after
     # the agent took it, since the program may have had effects.
@@ -163,6 +167,8 @@ def _ask(
         with conn:
             try:
                 send_message(conn, request, fds)
+                if after_send is not None:
+                    after_send()  # the agent holds the fds now
                 reply, _ = recv_message(conn)
             except (OSError, EOFError, ValueError) as exc:
                 container.alive = False

@@ -177,6 +177,7 @@ int main(int argc, char **argv) {
     long long drain_deadline = 0;
     struct rusage usage;
     memset(&usage, 0, sizeof usage);
+    long long end_ns = 0; /* first sign of the end: stdout closed, a kill, or the main process gone */
     struct rqwait rq;
     rq_init(&rq, &cg);
     rq.pid = init;
@@ -210,31 +211,41 @@ int main(int argc, char **argv) {
         if (r < 0 && errno != EINTR) break;
         for (int j = 0; r > 0 && j < np; j++) {
             if (!pf[j].revents) continue;
-            if (idx[j] == 2) { init_done = 1; rq_final(&rq, init); continue; }
+            if (idx[j] == 2) { ended(&end_ns); init_done = 1; rq_final(&rq, init); continue; }
             struct stream *s = &streams[idx[j]];
             if (s->len) { pump_out(s); continue; }
             int res = pump_in(s);
-            if (res == 0) s->open = 0;
+            if (res == 0) {
+                /* A dying program closes its fds a moment before its death is signalled: wait for that
+                 * moment (2 ms at most: a live program closed its stdout on purpose) and record the end
+                 * before the peer can see the EOF and react. */
+                if (s == &streams[0] && pidfd >= 0 && !init_done) {
+                    struct pollfd dead = {pidfd, POLLIN, 0};
+                    if (poll(&dead, 1, 2) > 0) ended(&end_ns);
+                }
+                stream_eof(s);
+            }
             if (res == 2 && !killed_by) {
                 killed_by = s->name;
+                ended(&end_ns);
                 kill(init, SIGKILL);
             }
         }
         if (pidfd < 0 && !init_done) {
             int st;
-            if (wait4(init, &st, WNOHANG | __WALL, &usage) == init) { init_done = 2; init_status = st; }
+            if (wait4(init, &st, WNOHANG | __WALL, &usage) == init) { ended(&end_ns); init_done = 2; init_status = st; }
         }
         long long t = now_ns();
         if (!killed_by && !init_done) {
             cpu = cg.none ? proc_cpu_ns(init) : cg_cpu_ns(&cg);
-            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; kill(init, SIGKILL); }
+            if (O.cpu_ns > 0 && cpu > O.cpu_ns) { killed_by = "cpu_time"; ended(&end_ns); kill(init, SIGKILL); }
             else if (O.wall_ns > 0) {
                 long long el = t - start;
                 if (el > sample_from && t - rq.last_sample >= 50000000LL) rq_sample(&rq, t);
                 /* The counters only grow: a stale total that keeps the idle clock under the limit suffices. */
                 if (el - rq.total > O.wall_ns && rq.last_sample != t) rq_sample(&rq, t);
-                if (el > wall_cap) { killed_by = "wall_time_cap"; kill(init, SIGKILL); }
-                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; kill(init, SIGKILL); }
+                if (el > wall_cap) { killed_by = "wall_time_cap"; ended(&end_ns); kill(init, SIGKILL); }
+                else if (el - rq.total > O.wall_ns) { killed_by = "wall_time"; ended(&end_ns); kill(init, SIGKILL); }
             }
         }
         if (init_done) {
@@ -246,6 +257,7 @@ int main(int argc, char **argv) {
     mark("program_exited");
     if (init_done != 2 && wait4(init, &init_status, __WALL, &usage) != init) init_status = -1;
     long long wall = now_ns() - start;
+    if (!end_ns) end_ns = start + wall;
     mark("reaped");
     cg_kill_all(&cg);
 
@@ -280,6 +292,7 @@ int main(int argc, char **argv) {
     meta.wait_ns = rq.total;
     meta.schedstat = rq.state;
     meta.wall_cap_ns = wall_cap;
+    meta.end_mono_ns = end_ns;
     meta.killed_by = killed_by;
     meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
     meta_write(&meta);
@@ -292,8 +305,8 @@ int main(int argc, char **argv) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     dup2(null, 0);
     dup2(null, 2);
-    if (O.out_fd > 2) close(O.out_fd);
-    if (O.err_fd > 2) close(O.err_fd);
+    /* (a stream that reached EOF, or whose reader went away, closed its fd already) */
+    for (int i = 0; i < 2; i++) if (streams[i].out > 2) close(streams[i].out);
     if (child_mnt >= 0) close(child_mnt);
     cg_remove(&cg);
     if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);

@@ -47,11 +47,12 @@ void meta_write(const struct run_meta *r) {
     fprintf(m, "{\"status\": %d, \"exec_errno\": %d, \"cpu_ns\": %lld, \"wall_ns\": %lld, \"peak\": %lld, "
                "\"failcnt\": %lld, \"oom_kill\": %lld, \"pids_max_hits\": %lld, \"stdout_bytes\": %lld, "
                "\"stderr_bytes\": %lld, \"cgroup_v2\": %s, \"cgroup\": \"%s\", \"rootless\": %s, "
-               "\"wait_ns\": %lld, \"schedstat\": %d, \"wall_cap_ns\": %lld, \"tcp_peak\": %lld, \"killed_by\": ",
+               "\"wait_ns\": %lld, \"schedstat\": %d, \"wall_cap_ns\": %lld, \"tcp_peak\": %lld, "
+               "\"end_mono_ns\": %lld, \"killed_by\": ",
             r->status, r->exec_errno, r->cpu_ns, r->wall_ns, r->peak, r->failcnt, r->oom_kill, r->pids_max_hits,
             r->stdout_bytes, r->stderr_bytes, r->cgroup_v2 ? "true" : "false",
             r->cgroup_none ? "none" : r->cgroup_v2 ? "v2" : "v1", r->rootless ? "true" : "false", r->wait_ns,
-            r->schedstat, r->wall_cap_ns, r->tcp_peak);
+            r->schedstat, r->wall_cap_ns, r->tcp_peak, r->end_mono_ns);
     if (r->killed_by) json_str(m, r->killed_by);
     else fputs("null", m);
     fputs(", \"netns\": ", m);

@@ -66,6 +66,7 @@ struct run_meta {
     int status, exec_errno, cgroup_v2, cgroup_none, rootless, schedstat;
     long long cpu_ns, wall_ns, peak, tcp_peak, failcnt, oom_kill, pids_max_hits, stdout_bytes, stderr_bytes, wait_ns,
         wall_cap_ns;
+    long long end_mono_ns; /* CLOCK_MONOTONIC when the run was first seen ending (see main.c) */
     const char *killed_by;
     const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
 };
@@ -88,6 +89,9 @@ extern struct marks *marks; /* shared with the clone child, which marks its own 
 extern int timing;
 
 long long now_ns(void);
+/* Records the first moment a run was seen ending (CLOCK_MONOTONIC, comparable across runs on this host):
+ * an interactive judge orders the deaths of two runs by it, so it is taken before the peer can react. */
+void ended(long long *at);
 void marks_init(void);
 void mark(const char *name);
 void marks_sort(void);
@@ -201,6 +205,8 @@ void stream_init(struct stream *s, int in, int out, long long limit, const char 
 /* Reads one chunk. Returns 0 on EOF, 1 while open, 2 when the stream went over its limit. */
 int pump_in(struct stream *s);
 void pump_out(struct stream *s);
+/* The stream reached EOF: the destination fd is closed at once (see streams.c). */
+void stream_eof(struct stream *s);
 /* Before the runner's mount namespace: the program's uid may reopen fd 0 (/dev/stdin), and fd 0 names
  * no file (open_tree clones only mounts of the caller's namespace). */
 void stdin_prepare(void);

@@ -32,9 +32,23 @@ void pump_out(struct stream *s) {
     if (s->out_is_pipe && want > PIPE_BUF) want = PIPE_BUF;
     ssize_t w = write(s->out, s->buf + s->off, want);
     if (w < 0 && (errno == EINTR || errno == EAGAIN)) return;
-    if (w <= 0) { s->out = -1; s->off = s->len = 0; return; } /* reader gone: keep counting, drop */
+    if (w <= 0) { /* reader gone: keep counting, drop */
+        if (s->out > 2) close(s->out);
+        s->out = -1;
+        s->off = s->len = 0;
+        return;
+    }
     s->off += (size_t)w;
     if (s->off == s->len) s->off = s->len = 0;
+}
+
+void stream_eof(struct stream *s) {
+    s->open = 0;
+    /* Pass the EOF on now, not when the run ends: the reader may be an interactive peer waiting for it
+     * (an interactor that closes its output before it exits). Nothing is pending: EOF is read only once
+     * the buffer has been written out. */
+    if (s->out > 2) close(s->out);
+    s->out = -1;
 }
 
 void stream_init(struct stream *s, int in, int out, long long limit, const char *name) {

@@ -19,6 +19,10 @@ long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+void ended(long long *at) {
+    if (!*at) *at = now_ns();
+}
+
 void mark(const char *name) {
     if (!marks) return;
     int i = __atomic_fetch_add(&marks->n, 1, __ATOMIC_RELAXED);

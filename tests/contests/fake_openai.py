@@ -37,7 +37,11 @@ class FakeServer:
                     return
                 answer = {
                     "choices": [{"message": {"role": "assistant", "content": REPLY}}],
-                    "usage": {"prompt_tokens": 100, "completion_tokens": 17 + body["seed"]},
+                    "usage": {
+                        "prompt_tokens": 100,
+                        "completion_tokens": 17 + body["seed"],
+                        "completion_tokens_details": {"reasoning_tokens": 5},
+                    },
                 }
                 data = json.dumps(answer).encode()
                 self.send_response(200)

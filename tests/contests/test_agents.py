@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +188,52 @@ def test_openai_other_4xx_is_a_sample_without_code(
     server.failures = [400]
     (sub,) = _openai(server, tmp_path).generate(requests_for(tiny_contest, 1)[:1])
     assert not sub.has_code and sub.error and "HTTP 400" in sub.error
+
+
+def test_openai_reasoning_parameters_and_usage(
+    server: FakeServer, tmp_path: Path, tiny_contest: Contest
+) -> None:
+    agent = _openai(
+        server, tmp_path, max_completion_tokens=999, reasoning_effort="high", top_p=0.5,
+        extra_body={"top_k": 20},
+    )  # fmt: skip
+    (sub,) = agent.generate(requests_for(tiny_contest, 1)[:1])
+    call = server.calls[-1]
+    assert call["max_completion_tokens"] == 999 and call["reasoning_effort"] == "high"
+    assert call["top_p"] == 0.5 and call["top_k"] == 20 and "max_tokens" not in call
+    assert sub.reasoning_tokens == 5 and sub.prompt_tokens == 100 and sub.tokens == 17
+    described = agent.describe()
+    assert described["base_url"] == server.url and "sk-test" not in json.dumps(described)
+    assert described["sampling"]["reasoning_effort"] == "high" and len(described["prompt_hash"]) == 64
+
+
+def test_openai_cache_key_includes_the_endpoint(
+    server: FakeServer, tmp_path: Path, tiny_contest: Contest
+) -> None:
+    reqs = requests_for(tiny_contest, 1)[:1]
+    _openai(server, tmp_path).generate(reqs)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/v1"  # nothing listens once closed
+    options = AgentOptions(base_url=dead, api_key="k", language="python3", backoff_s=0.01)
+    agent = make_agent("openai:fake-model", options, cache_dir=tmp_path / "cache")
+    start = time.monotonic()
+    with pytest.raises(AgentError, match="cannot reach"):
+        agent.generate(reqs)  # not served from the live endpoint's cache, and no minutes of backoff
+    assert time.monotonic() - start < 10
+
+
+def test_openai_unknown_host_fails_fast(tmp_path: Path, tiny_contest: Contest) -> None:
+    options = AgentOptions(base_url="http://no-such-host.invalid/v1", api_key="k", language="python3")
+    agent = make_agent("openai:m", options, cache_dir=tmp_path / "cache")
+    start = time.monotonic()
+    with pytest.raises(AgentError, match=r"cannot reach http://no-such-host\.invalid/v1"):
+        agent.generate(requests_for(tiny_contest, 1)[:1])
+    assert time.monotonic() - start < 15
+
+
+def test_openai_default_endpoint_needs_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(AgentError, match="needs an API key"):
+        make_agent("openai:gpt-4o", AgentOptions(), cache_dir=tmp_path)

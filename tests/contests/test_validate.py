@@ -142,3 +142,21 @@ def test_kattis_too_slow_submissions_are_also_judged_with_the_safety_margin(tmp_
     assert any(
         "sluggish.py is sensitive to the time limit" in w and "2.5s safety margin" in w for w in warnings
     )
+
+
+@pytest.mark.root  # judges in the native sandbox
+def test_failed_derivation_and_broken_validator_say_why(tmp_path: Path) -> None:
+    """A validator that does not compile: validate names the compiler's first error, and a time-limit
+    derivation that fails because of it says so instead of "no accepted submission passed"."""
+    from contests.formats import kattis
+    from contests.time_limits import measure_time_limit
+    from judge.config import JudgeConfig
+
+    root = kattis_package(tmp_path / "k", problem_yaml="name: K\nvalidation: custom\n", timelimit=None)
+    write(root / "output_validators/v/validate.cpp", "int main() { return undeclared_name; }\n")
+    report = validate(root, jobs=1)
+    [error] = [f.message for f in report.findings if f.severity == "error"]
+    assert "does not compile" in error and "undeclared_name" in error and "\n" not in error
+    with pytest.raises(Exception, match="undeclared_name") as info:
+        measure_time_limit(kattis.read_kattis(root), JudgeConfig())
+    assert "cannot derive a time limit" in str(info.value)

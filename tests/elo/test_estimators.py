@@ -127,3 +127,15 @@ def test_order_spread_summarises_ratings_over_orders() -> None:
 
 def test_seed_table_rows_stack_for_replay() -> None:
     assert seed_table(RATINGS).seed.shape == (9000,)
+
+
+def test_measured_bias_interpolates_the_bench_table() -> None:
+    from elo.estimators import DEFAULT_ESTIMATOR, MEASURED_BIAS, measured_bias
+
+    assert measured_bias("cf-performance", 800) == MEASURED_BIAS["cf-performance"][0]
+    assert measured_bias("cf-performance", 1000) == round((-141.1 - 95.0) / 2, 1)
+    assert measured_bias("mle", 5000) == MEASURED_BIAS["mle"][-1]  # flat beyond the table
+    assert measured_bias("mle", None) is None and measured_bias("unknown", 1500) is None
+    # The default is the estimator whose worst measured bias is smallest.
+    worst = {name: max(abs(b) for b in biases) for name, biases in MEASURED_BIAS.items()}
+    assert min(worst, key=lambda n: worst[n]) == DEFAULT_ESTIMATOR

@@ -83,5 +83,5 @@ def test_cli_json_and_exit_codes(tmp_path: Path, judge_cache: Path) -> None:
     assert missing.returncode == 2
     langs = _cpelo("judge", "languages", "--json", cwd=repo, cache=judge_cache)
     rows = {r["id"]: r for r in json.loads(langs.stdout)}
-    assert set(rows) == {"c11", "cpp17", "cpp20", "python3", "pypy3", "java17"}
+    assert set(rows) == {"c11", "cpp17", "cpp20", "cpp23", "python3", "pypy3", "java17"}
     assert all(r["available"] or r["reason"] for r in rows.values())

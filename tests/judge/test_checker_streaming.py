@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from judge.checkers import stream
 from judge.checkers.builtin import check_exact, check_floats, check_lines, check_tokens, check_yesno
 from judge.checkers.outcome import CheckOutcome
+from judge.checkers.stream import blank_tokens
 from judge.verdict import Verdict
 
 # -- the whole-buffer reference --------------------------------------------------------------------
@@ -40,7 +41,7 @@ def _ordinal(n: int) -> str:
 def ref_compare(
     output: bytes, answer: bytes, same: Callable[[bytes, bytes], bool], what: str
 ) -> CheckOutcome:
-    out, ans = output.split(), answer.split()
+    out, ans = blank_tokens(output), blank_tokens(answer)
     for i, (o, a) in enumerate(zip(out, ans, strict=False), start=1):
         if not same(o, a):
             found = f"expected: '{_show(a)}', found: '{_show(o)}'"
@@ -112,7 +113,7 @@ def ref_floats(output: bytes, answer: bytes) -> CheckOutcome:
 
     outcome = ref_compare(output, answer, same, "numbers")
     if outcome.verdict is Verdict.OK:
-        return CheckOutcome(Verdict.OK, f"ok {len(answer.split())} numbers (abs {tol}, rel {tol})")
+        return CheckOutcome(Verdict.OK, f"ok {len(blank_tokens(answer))} numbers (abs {tol}, rel {tol})")
     return outcome
 
 

@@ -178,3 +178,60 @@ def test_checker_that_does_not_compile(judge: Judge, make_task: MakeTask, tmp_pa
     task = make_task(AB, checker=CheckerSpec(kind=CheckerKind.KATTIS, source=bad))
     with pytest.raises(CheckerSetupError, match="does not compile"):
         judge.judge(task, "print(3)\n", "python3")
+
+
+# Multi-pass (Kattis): pass 1 gets the test's input (a number n), the solution prints n + 1, the validator
+# writes n + 1 as the next pass's input; pass 2 must print the same number again. A validator asked for a
+# third pass than limits.validation_passes allows is the judge's fault.
+MULTIPASS_VALIDATOR = r"""
+import pathlib, sys
+feedback = pathlib.Path(sys.argv[3])
+words = pathlib.Path(sys.argv[1]).read_text().split()
+got = int(sys.stdin.read().split()[0])
+if words[0] != "again":  # pass 1: the test's own input
+    if got != int(words[0]) + 1:
+        sys.exit(43)
+    (feedback / "pass1").write_text("seen")  # feedback files persist between passes
+    (feedback / "nextpass.in").write_text(f"again {got}")
+    sys.exit(42)
+if got != int(words[1]) or not (feedback / "pass1").exists():
+    sys.exit(43)
+if "more" in sys.argv[4:]:
+    (feedback / "nextpass.in").write_text(f"again {got}")
+sys.exit(42)
+"""
+SOLVES = "w = input().split()\nprint(int(w[1]) if w[0] == 'again' else int(w[0]) + 1)\n"
+
+
+def test_multi_pass_runs_again_on_nextpass(judge: Judge, make_task: MakeTask, tmp_path: Path) -> None:
+    validator = tmp_path / "multipass.py"
+    validator.write_text(MULTIPASS_VALIDATOR)
+    spec = CheckerSpec(kind=CheckerKind.KATTIS, source=validator)
+    task = make_task([("5\n", "")], checker=spec).model_copy(update={"validation_passes": 2})
+    naive = "print(int(input().split()[-1]) + 1)\n"  # right on pass 1 only
+    wrong = judge.judge(task, naive, "python3")
+    assert wrong.verdict is Verdict.WRONG_ANSWER and wrong.tests[0].checker_message.startswith("pass 2")
+    result = judge.judge(task, SOLVES, "python3")
+    assert result.verdict is Verdict.OK, result.tests[0].checker_message
+    one_pass = task.model_copy(update={"validation_passes": 1})
+    assert judge.judge(one_pass, naive, "python3").verdict is Verdict.OK  # no second pass
+    more = task.model_copy(update={"checker": spec.model_copy(update={"flags": ("more",)})})
+    too_many = judge.judge(more, SOLVES, "python3")
+    assert (
+        too_many.verdict is Verdict.JUDGE_ERROR
+        and "validation_passes = 2" in too_many.tests[0].checker_message
+    )
+
+
+def test_validator_with_build_and_run_scripts(judge: Judge, make_task: MakeTask, tmp_path: Path) -> None:
+    directory = tmp_path / "output_validator"
+    directory.mkdir()
+    (directory / "check.c").write_text(
+        '#include <stdio.h>\nint main(int c, char **v) { long a, b; FILE *f = fopen(v[2], "r");\n'
+        '  if (fscanf(f, "%ld", &a) != 1 || scanf("%ld", &b) != 1) return 43; return a == b ? 42 : 43; }\n'
+    )
+    (directory / "build").write_text("#!/bin/sh\ncc -O1 -o checker check.c\n")
+    (directory / "run").write_text('#!/bin/sh\nexec "$(dirname "$0")/checker" "$@"\n')
+    task = make_task(AB, checker=CheckerSpec(kind=CheckerKind.KATTIS, source=directory))
+    assert judge.judge(task, "print(sum(map(int, input().split())))\n", "python3").verdict is Verdict.OK
+    assert judge.judge(task, "print(0)\n", "python3").verdict is Verdict.WRONG_ANSWER

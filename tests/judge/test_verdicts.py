@@ -18,7 +18,10 @@ from judge.verdict import Verdict
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 MakeTask = Callable[..., JudgeTask]
-LANGUAGES = {"c11": "c", "cpp17": "cpp", "cpp20": "cpp", "python3": "py", "pypy3": "py", "java17": "java"}
+LANGUAGES = {
+    "c11": "c", "cpp17": "cpp", "cpp20": "cpp", "cpp23": "cpp",
+    "python3": "py", "pypy3": "py", "java17": "java",
+}  # fmt: skip
 AB_TESTS = [("1 2\n", "3\n"), ("40 2\n", "42\n")]
 
 # case file stem, expected verdict, expected failing test
@@ -122,6 +125,8 @@ def test_json_shape(judge: Judge, make_task: MakeTask) -> None:
         "language",
         "tests",
         "compile_log",
+        "time_limit_s",
+        "time_limit_origin",
     }
     assert set(data["tests"][0]) == {
         "index",
@@ -130,5 +135,33 @@ def test_json_shape(judge: Judge, make_task: MakeTask) -> None:
         "wall_s",
         "memory_bytes",
         "checker_message",
+        "runs",
     }
     assert data["verdict"] == "WRONG_ANSWER" and data["failed_test"] == 1
+
+
+def test_run_just_over_the_limit_is_run_again(judge: Judge, make_task: MakeTask) -> None:
+    """A run that ends over the time limit but short of the hard limit is confirmed by running again;
+    the fastest run decides. The program burns 1.1 s of CPU on its first run only (a file it leaves in
+    its working directory tells), so the first run lands over a 1 s limit and the second is well within
+    it. A fresh box forgets that file by design: this judge keeps one box per submission
+    (fresh_box=False, the attack suite's control), which changes nothing in how runs are repeated."""
+    judge = Judge(judge.config.model_copy(update={"fresh_box": False}))
+    code = (
+        "import os, time\n"
+        "flag = 'ran'\n"
+        "if not os.path.exists(flag):\n"
+        "    open(flag, 'w').close()\n"
+        "    end = time.process_time() + 1.1\n"
+        "    while time.process_time() < end: pass\n"
+        "print(3)\n"
+    )
+    task = make_task([("1 2\n", "3\n")], time_limit=1.0)
+    result = judge.judge(task, code, "python3")
+    [test] = result.tests
+    assert test.runs >= 2 and result.verdict is Verdict.OK, result
+    assert result.time_limit_s == 1.0
+    slow = "import time\nend = time.process_time() + 5\nwhile time.process_time() < end: pass\n"
+    tle = judge.judge(task, slow, "python3")
+    assert tle.verdict is Verdict.TIME_LIMIT_EXCEEDED and tle.tests[0].runs == 1  # killed at the hard limit
+    assert 1.0 < tle.tests[0].time_s < 1.6

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox import Limits, MiB, SandboxConfig, SandboxConfigError, SandboxUnavailable, Status, run
+from sandbox import HandOff, Limits, MiB, SandboxConfig, SandboxConfigError, SandboxUnavailable, Status, run
 
 pytestmark = pytest.mark.root
 
@@ -297,3 +297,30 @@ def test_reader_that_never_reads_cannot_stall_the_limits(
         os.close(out_w)
         os.close(out_r)
     assert r.status == Status.IDLE_LIMIT and r.wall_time < 3
+
+
+def test_handed_off_stdout_gives_the_reader_eof_while_the_program_runs(
+    tmp_path: Path, config: SandboxConfig
+) -> None:
+    """A program that closes its stdout and keeps running (an interactor that has said everything): the
+    reader of the pipe sees EOF at once, not when the run ends, because neither the runner nor the caller
+    keeps a copy of the write end (HandOff). ended_at is taken at the program's end, before run returns."""
+    code = "import os, time\nos.write(1, b'all\\n')\nos.close(1)\ntime.sleep(3)\n"
+    read_end, write_end = os.pipe()
+    seen: list[float] = []
+
+    def reader() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            assert pipe.read() == b"all\n"
+        seen.append(time.monotonic())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    start = time.monotonic()
+    r = run([PY, "-c", code], Limits(cpu_time=5, wall_time=10), workdir=tmp_path,
+            stdout=HandOff(write_end), config=config)  # fmt: skip
+    returned = time.monotonic()
+    thread.join()
+    assert r.status == Status.OK, r
+    assert returned - seen[0] > 2.0, (seen[0] - start, returned - start)
+    assert r.ended_at is not None and seen[0] < r.ended_at <= returned

@@ -165,8 +165,15 @@ def fetch(
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--no-judge", is_flag=True, help="only check files; do not compile or run anything")
 @click.option("--jobs", type=click.IntRange(1), help="parallel judging workers")
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="multiply every time limit (judging on slower hardware); recorded in the report",
+)
 @click.option("--json", "as_json", is_flag=True)
-def validate(path: Path, no_judge: bool, jobs: int | None, as_json: bool) -> None:
+def validate(path: Path, no_judge: bool, jobs: int | None, time_scale: float, as_json: bool) -> None:
     """Check a contest dir, problem dir or Kattis package: tests, checker, jury solutions' verdicts."""
     from contests.validate import validate as run_validation
 
@@ -181,6 +188,7 @@ def validate(path: Path, no_judge: bool, jobs: int | None, as_json: bool) -> Non
         judge_solutions=not no_judge,
         jobs=jobs or settings.jobs,
         on_progress=progress,
+        time_scale=time_scale,
         judge=settings.judge_config(),
     )
     if as_json:

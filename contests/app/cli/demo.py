@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings
-from contests.app.cli.summary import print_summary, progress_reporter
 
 DEMO_CONTEST = "cpelo-round-1"
 
@@ -32,8 +31,9 @@ DEMO_CONTEST = "cpelo-round-1"
 @click.option(
     "--estimator",
     type=ESTIMATOR_CHOICE,
-    default="cf-performance",
+    default="mle",
     show_default=True,
+    help="How placements become a rating (mle: the least biased, see bench/elo_calibration.py).",
 )
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
 @click.option(
@@ -51,8 +51,15 @@ def demo(
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile."""
+    """Rate `demo:RATING` on the bundled round cpelo-round-1: judge, rules, placement, rating, percentile.
+
+    demo:R is a contestant of rating R per attempt: each sample solves a problem of difficulty d with
+    the Elo probability 1/(1+10^((d-R)/400)), submitting a jury solution (accepted or wrong). With one
+    sample it should rate near R; with more samples and attempts it rates higher (10 attempts at 1700
+    rate about 2000): the test-time compute a model spends shows up in its rating.
+    """
     from contests.agents import make_agent
+    from contests.app.cli.summary import print_summary, progress_reporter
     from contests.app.simulation import SimulateOptions, simulate
     from contests.catalog import load_contest
 
@@ -71,5 +78,9 @@ def demo(
     if as_json:
         click.echo(results.model_dump_json(indent=2))
         return
+    click.echo(
+        f"demo:{rating:g} is a contestant of rating R = {rating:g} per attempt: each sample solves a problem "
+        f"of difficulty d with probability 1/(1+10^((d-R)/400)); {samples} sample(s) per problem."
+    )
     print_summary(results)
     click.echo(f"wall time: {results.wall_time_s:.1f} s" + (f"; results: {out}" if out else ""))

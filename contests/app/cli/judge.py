@@ -48,6 +48,13 @@ def judge() -> None:
 @click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="override, CPU seconds"
 )
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="multiply the time limit (judging on slower hardware); recorded in the result",
+)
 def run(
     problem: Path,
     sources: tuple[Path, ...],
@@ -56,8 +63,10 @@ def run(
     as_json: bool,
     jobs: int | None,
     time_limit: float | None,
+    time_scale: float,
 ) -> None:
     """Judge SOURCE(s) against PROBLEM (native problem dir or Kattis package); exit 0 whatever the verdict."""
+    from contests.problem_loader import default_language
     from contests.time_limits import load_judge_task
     from judge.batch import Submission, judge_many
     from judge.errors import JudgeError
@@ -66,12 +75,18 @@ def run(
 
     settings = current_settings()
     config = settings.judge_config()
-    task = load_judge_task(problem, time_limit=time_limit, judge=config, cache_dir=settings.cache_dir)
+    task = load_judge_task(
+        problem, time_limit=time_limit, judge=config, cache_dir=settings.cache_dir, time_scale=time_scale
+    )
     if language is not None:
         get_language(language)  # an unknown --lang is bad input: exit 2 before judging anything
-    subs = [Submission(task=task, source=s, language=language, run_all=run_all) for s in sources]
+    languages = [language or default_language(problem, s) for s in sources]
+    subs = [
+        Submission(task=task, source=s, language=lang, run_all=run_all)
+        for s, lang in zip(sources, languages, strict=True)
+    ]
     if len(subs) == 1:
-        results = [Judge(config).judge(task, sources[0], language, run_all=run_all)]
+        results = [Judge(config).judge(task, sources[0], languages[0], run_all=run_all)]
     else:
         results = judge_many(subs, jobs=jobs, config=config)
         bad = [
@@ -87,12 +102,14 @@ def run(
         return
     for source, result in zip(sources, results, strict=True):
         click.echo(f"{source}: {result.summary()}  [{result.language}, {result.time_s:.3f} s, "
-                   f"{result.memory_bytes / 2**20:.1f} MiB]")  # fmt: skip
+                   f"{result.memory_bytes / 2**20:.1f} MiB; limit {task.time_limit:g} s: "
+                   f"{task.time_limit_origin}]")  # fmt: skip
         if result.compile_log.strip() and result.verdict == "COMPILATION_ERROR":
             click.echo(result.compile_log.rstrip())
         for t in result.tests:
+            runs = f" ({t.runs} runs)" if t.runs > 1 else ""
             click.echo(f"  test {t.index:>3}: {t.verdict:<24} {t.time_s:7.3f} s {t.wall_s:7.3f} s wall "
-                       f"{t.memory_bytes / 2**20:8.1f} MiB  {t.checker_message[:100]}")  # fmt: skip
+                       f"{t.memory_bytes / 2**20:8.1f} MiB  {t.checker_message[:100]}{runs}")  # fmt: skip
 
 
 @judge.command("languages")

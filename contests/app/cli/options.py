@@ -7,11 +7,14 @@ the command then passes down. Nothing here writes the environment.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from pydantic import ValidationError
 
 from contests.app.cli.errors import CpeloUsageError
-from contests.app.settings import Settings
+
+if TYPE_CHECKING:
+    from contests.app.settings import Settings
 
 ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
 TIMING_CHOICE = click.Choice(["zero", "human-median", "alphacode", "latency"])
@@ -19,6 +22,11 @@ TIMING_CHOICE = click.Choice(["zero", "human-median", "alphacode", "latency"])
 
 def current_settings(ctx: click.Context | None = None) -> Settings:
     """This invocation's settings: read from the environment (CPELO_*) on first use."""
+    # Imported on first use: pydantic and the settings' imports would slow every `cpelo --help`.
+    from pydantic import ValidationError
+
+    from contests.app.settings import Settings
+
     root = (ctx or click.get_current_context()).find_root()
     if not isinstance(root.obj, Settings):
         try:

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from sandbox import Limits, MiB, SandboxConfig, run
-from sandbox.attacks import ATTACKS, run_suite
 
 
 @click.group()
@@ -29,56 +28,99 @@ _ALLOW = click.option("--allow-unconfined", is_flag=True, help="Opt in to runnin
 
 @sandbox.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--negative-control",
+    is_flag=True,
+    help="Switch each protection off (unconfined backend, shared work dir): every attack must get through.",
+)
 @_BACKEND
 @_ALLOW
+@click.option(
+    "--layer",
+    "layers",
+    type=click.Choice(["sandbox", "judge"]),
+    multiple=True,
+    help="Run only this layer's table (repeatable; default both).",
+)
 @click.option(
     "--time-scale",
     type=click.FloatRange(min=1.0),
     default=1.0,
-    help="Multiply CPU and wall limits (emulators).",
+    help="Multiply the sandbox table's CPU and wall limits (emulators).",
 )
 @click.option(
     "--build-cache",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Keep the compiled attack programs here between runs.",
+    help="Keep the sandbox table's compiled attack programs here between runs.",
 )
 def selftest(
-    as_json: bool, backend: str, allow_unconfined: bool, time_scale: float, build_cache: Path | None
+    as_json: bool,
+    negative_control: bool,
+    backend: str,
+    allow_unconfined: bool,
+    layers: tuple[str, ...],
+    time_scale: float,
+    build_cache: Path | None,
 ) -> None:
-    """Run the attack suite (hostile C, C++ and Python programs) and report which were contained."""
+    """Run both attack tables (the sandbox's hostile programs and the judge's hostile submissions) on the
+    backend and report which were contained; exit 1 if any was not (or, as a control, if any was)."""
+    import tempfile
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
 
+    from contests.catalog import bundled_root
+    from judge.attacks import integrity_selftest, planned
+    from judge.attacks.report import LAYERS
+    from judge.config import JudgeConfig
+
+    names = planned(negative_control, layers or LAYERS)
+    # The answers of the installed contests: what the judge's answer hunter tries to read.
+    bait = sorted(bundled_root().rglob("*.ans"))[:50]
     err = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]selftest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=err, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("compiling", total=len(ATTACKS))
+    with (
+        Progress(
+            TextColumn("[bold]selftest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            console=err, transient=True,
+        ) as bar,
+        tempfile.TemporaryDirectory(prefix="cpelo-selftest-cache-") as cache,
+    ):  # fmt: skip
+        task = bar.add_task("compiling", total=len(names))
 
-        def advance(name: str) -> None:
-            bar.update(task, description=name, completed=[a.name for a in ATTACKS].index(name))
+        def advance(layer: str, name: str) -> None:
+            bar.update(task, description=f"{layer}: {name}", completed=names.index((layer, name)))
 
-        report = run_suite(
-            _config(backend, allow_unconfined),
+        # A throwaway compile cache: hostile binaries (and a control's rewrites) stay out of the user's.
+        config = JudgeConfig(compile_cache=Path(cache), sandbox=_config(backend, allow_unconfined))
+        report = integrity_selftest(
+            config,
+            negative_control=negative_control,
+            bait_answers=bait,
             progress=advance,
+            layers=layers or LAYERS,
             time_scale=time_scale,
             build_cache=build_cache,
         )
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
+        click.echo(report.model_dump_json(indent=2, exclude_none=True))
     else:
-        table = Table(title=f"sandbox selftest ({report.backend})")
-        for col in ("attack", "expected", "observed", "contained", "detail"):
+        kind = "negative control" if negative_control else report.backend
+        table = Table(title=f"sandbox selftest ({kind})")
+        for col in ("layer", "attack", "expected", "observed", "contained", "detail"):
             table.add_column(col)
         for outcome in report.attacks:
             mark = "[green]yes[/]" if outcome.contained else "[red]NO[/]"
-            table.add_row(outcome.name, "/".join(outcome.expected), outcome.status, mark, outcome.detail)
+            if negative_control:  # a control's attack must get through
+                mark = "[red]yes: control failed[/]" if outcome.contained else "[green]no: got through[/]"
+            expected = "/".join(outcome.expected)
+            table.add_row(outcome.layer, outcome.name, expected, outcome.status, mark, outcome.detail)
         Console().print(table)
-        click.echo(f"{report.passed} contained, {report.failed} not contained")
-    sys.exit(0 if report.failed == 0 else 1)
+        for layer, summary in report.layers.items():
+            click.echo(f"{layer}: {summary.contained}/{summary.total} contained ({summary.seconds:.1f} s)")
+        click.echo(f"{report.passed} as expected, {report.failed} not")
+    sys.exit(0 if report.ok else 1)
 
 
 @sandbox.command()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
 import click
 
 from contests.app.cli.errors import CpeloUsageError
 from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings, sandbox_option
-from contests.app.cli.summary import print_summary, progress_reporter
 
 
 def _date(value: str | None, flag: str) -> datetime | None:
@@ -24,13 +26,55 @@ def _date(value: str | None, flag: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) URL with a host, or a one-line usage error naming the value."""
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL (e.g. http://localhost:8000/v1)")
+    return value
+
+
+SELECT_NAMES = ("generation-order", "random-orders", "filter-examples", "cluster", "majority")
+
+
+def _select(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value in SELECT_NAMES or (value.startswith("rerank:") and value != "rerank:"):
+        return value
+    raise click.BadParameter(f"{value!r}: expected one of {', '.join(SELECT_NAMES)} or rerank:CMD")
+
+
+def _json_object(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"{value!r} is not JSON ({exc.msg})") from None
+    if not isinstance(parsed, dict):
+        raise click.BadParameter(f"{value!r} is not a JSON object")
+    return parsed
+
+
 AGENT_OPTIONS = [
-    click.option("--base-url", help="openai: endpoint base URL (default: env OPENAI_BASE_URL)."),
+    click.option("--base-url", callback=_base_url,
+                 help="openai: endpoint base URL (default: env OPENAI_BASE_URL)."),
     click.option("--api-key", help="openai: API key (default: env OPENAI_API_KEY)."),
     click.option("--lang", "language", default="cpp17", show_default=True,
                  help="Language asked of the model / assumed for bare code."),
-    click.option("--temperature", type=float, default=1.0, show_default=True),
-    click.option("--max-tokens", type=int, default=None),
+    click.option("--temperature", type=click.FloatRange(min=0), default=1.0, show_default=True),
+    click.option("--max-tokens", type=click.IntRange(min=1), default=None),
+    click.option("--max-completion-tokens", type=click.IntRange(min=1), default=None,
+                 help="openai: o-series cap (they refuse --max-tokens)."),
+    click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), default=None),
+    click.option("--reasoning-effort", default=None, help="openai: reasoning models, e.g. low|medium|high."),
+    click.option("--extra-body", callback=_json_object, default=None,
+                 help="openai: JSON object merged into each request (e.g. '{\"top_k\": 20}')."),
+    click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=600,
+                 show_default=True, help="openai: seconds per request."),
+    click.option("--retries", type=click.IntRange(min=0), default=6, show_default=True,
+                 help="openai: retries of 429/5xx/timeouts (unreachable endpoints: 2)."),
     click.option("--concurrency", type=click.IntRange(1), default=4, show_default=True,
                  help="Agent requests in flight at once."),
 ]  # fmt: skip
@@ -59,8 +103,9 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--estimator",
     type=ESTIMATOR_CHOICE,
-    default="cf-performance",
+    default="mle",
     show_default=True,
+    help="How placements become a rating (mle: the least biased, see bench/elo_calibration.py).",
 )
 @click.option("--population", default=None, help="Human population for the percentile [cf-all-rated-2025].")
 @click.option(
@@ -73,7 +118,33 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--orders", type=click.IntRange(1), default=100, show_default=True, help="random-orders: how many."
 )
-@click.option("--filter-samples", is_flag=True, help="Do not submit samples failing the examples (o1-ioi).")
+@click.option(
+    "--select",
+    default=None,
+    callback=_select,
+    help="What to submit of the K samples: generation-order | random-orders | filter-examples (o1-ioi) | "
+    "cluster (AlphaCode) | majority | rerank:CMD (CMD scores the candidates, JSON in and out).",
+)
+@click.option(
+    "--extra-inputs",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="cluster/majority: extra inputs per problem (mutated examples).",
+)
+@click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
+@click.option(
+    "--protocol",
+    type=click.Choice(["codeelo", "openai", "alphacode", "lcb-pro"]),
+    default=None,
+    help="A publication's protocol: fixes attempts, timing, selection, estimator and population.",
+)
+@click.option(
+    "--curve",
+    "with_curve",
+    is_flag=True,
+    help="Also rate at k = 1, 2, 4, ..., K samples (and 1 attempt): the test-time-compute curve.",
+)
 @click.option("--filter-counted", is_flag=True, help="Filtered samples still use up the attempt budget.")
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Parallel judging workers [cores].")
 @click.option(
@@ -88,7 +159,13 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option("--before", help="Only contests starting before this date.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Results JSON (caches beside it)."
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results JSON (caches beside it).  [required]",
+)
+@click.option("--price-in", type=click.FloatRange(min=0), default=None, help="USD per million prompt tokens.")
+@click.option(
+    "--price-out", type=click.FloatRange(min=0), default=None, help="USD per million completion tokens."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead of the table.")
 @click.option("--schema", "print_schema", is_flag=True, help="Print the results' JSON Schema and exit.")
@@ -105,7 +182,11 @@ def simulate(
     population: str | None,
     policy: str,
     orders: int,
+    select: str | None,
+    extra_inputs: int,
     filter_samples: bool,
+    protocol: str | None,
+    with_curve: bool,
     filter_counted: bool,
     jobs: int | None,
     executor: str,
@@ -114,6 +195,8 @@ def simulate(
     before: str | None,
     seed: int,
     out: Path | None,
+    price_in: float | None,
+    price_out: float | None,
     as_json: bool,
     print_schema: bool,
     no_progress: bool,
@@ -122,6 +205,12 @@ def simulate(
     language: str,
     temperature: float,
     max_tokens: int | None,
+    max_completion_tokens: int | None,
+    top_p: float | None,
+    reasoning_effort: str | None,
+    extra_body: dict[str, Any] | None,
+    timeout_s: float,
+    retries: int,
     concurrency: int,
 ) -> None:
     """Simulate CONTEST... (bundled names or contest directories) with an agent and rate it."""
@@ -137,11 +226,17 @@ def simulate(
     if out is None:
         raise CpeloUsageError("--out FILE is required (the results and their judging cache live there)")
     from contests.agents import AgentOptions, make_agent
+    from contests.app.cli.summary import print_summary, progress_reporter
     from contests.app.simulation import SimulateOptions
     from contests.app.simulation import simulate as run
     from contests.catalog import load_contest
     from elo.percentile import DEFAULT_POPULATION
 
+    fixed: dict[str, object] = {}
+    if protocol is not None:
+        from contests.app.simulation.protocols import protocol_settings
+
+        fixed = {**protocol_settings(protocol, samples), "protocol": protocol}
     options = SimulateOptions.model_validate(
         {
             "samples": samples,
@@ -150,6 +245,9 @@ def simulate(
             "estimator": estimator,
             "population": population or DEFAULT_POPULATION,
             "policy": policy,
+            "select": select or ("filter-examples" if filter_samples else policy),
+            "extra_inputs": extra_inputs,
+            "curve": with_curve,
             "n_orders": orders,
             "filter_samples": filter_samples,
             "filter_counted": filter_counted,
@@ -158,7 +256,10 @@ def simulate(
             "seed": seed,
             "executor": executor,
             "ray_address": ray_address,
+            "price_in": price_in,
+            "price_out": price_out,
             **({"jobs": jobs} if jobs else {}),
+            **fixed,
         }
     )
     settings = current_settings()
@@ -170,6 +271,12 @@ def simulate(
             language=language,
             temperature=temperature,
             max_tokens=max_tokens,
+            max_completion_tokens=max_completion_tokens,
+            top_p=top_p,
+            reasoning_effort=reasoning_effort,
+            extra_body=extra_body,
+            timeout_s=timeout_s,
+            max_retries=retries,
             concurrency=concurrency,
         ),
         cache_dir=settings.cache_dir / "completions",

@@ -52,20 +52,33 @@ def print_summary(results: Results) -> None:
     head = Table(title=f"cpelo rating of {results.agent}", show_header=False, title_justify="left")
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
-    head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
+    if results.below_field:
+        # Last place's performance (e.g. -18) is a floor of the formula, not a measured rating.
+        head.add_row(
+            "rating", f"below the field: solved nothing ({results.estimator} floor {_fmt(results.rating)})"
+        )
+    else:
+        head.add_row("rating", f"{_fmt(results.rating)}  ({results.estimator})")
+        head.add_row(f"{results.ci_level:.0%} CI", f"[{_fmt(lo)}, {_fmt(hi)}]")
     head.add_row("method", results.estimator_note)
+    if results.estimator_bias is not None:
+        head.add_row("est. bias", f"{results.estimator_bias:+.0f} at this rating (synthetic contests)")
     if results.order_spread is not None:
         s = results.order_spread
         head.add_row("over orders", f"mean {s.mean:.0f}, sd {s.sd:.0f}, range [{s.min:.0f}, {s.max:.0f}]")
-    if results.percentile_detail is not None:
+    if results.below_field:
+        head.add_row("percentile", f"n/a (below the field) in {results.population}")
+    elif results.percentile_detail is not None:
         head.add_row("percentile", results.percentile_detail.label)
     else:
         head.add_row("percentile", f"n/a (rating unbounded) in {results.population}")
+    if results.protocol is not None:
+        fixed = ", ".join(f"{k}={v}" for k, v in results.protocol.settings.items())
+        head.add_row("protocol", f"{results.protocol.name} ({results.protocol.citation}): {fixed}")
     head.add_row("timing", results.timing)
     samples = f"{results.samples} sample{'s' if results.samples != 1 else ''}"
     attempts = f"{results.attempts_limit} attempt{'s' if results.attempts_limit != 1 else ''}"
-    policy = f"{results.attempt_policy}, {samples} per problem, up to {attempts}"
+    policy = f"{results.select}, {samples} per problem, up to {attempts}"
     if results.filter_samples:
         policy += ", samples failing the examples filtered" + (" (counted)" if results.filter_counted else "")
     head.add_row("attempts", policy)
@@ -74,6 +87,20 @@ def print_summary(results: Results) -> None:
     if results.rating_note:
         head.add_row("note", results.rating_note)
     head.add_row("judged", f"{results.judged} new, {results.judge_cache_hits} from cache")
+    if results.run is not None and results.run.agent.get("base_url"):
+        agent = results.run.agent
+        head.add_row("endpoint", f"{agent.get('model')} at {agent['base_url']}")
+    if results.usage is not None and (results.usage.prompt_tokens or results.usage.completion_tokens):
+        u = results.usage
+        head.add_row(
+            "usage",
+            f"{u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion tokens "
+            f"({u.reasoning_tokens:,} reasoning) over {u.samples} samples",
+        )
+    if results.usage is not None and results.usage.without_program:
+        head.add_row("no program", f"{results.usage.without_program} of {results.usage.samples} samples")
+    if results.cost is not None:
+        head.add_row("cost", f"${results.cost.usd:.4f}")
     if results.standard_error is not None:
         head.add_row("std. error", f"{results.standard_error:.0f}")
     console.print(head)
@@ -86,13 +113,24 @@ def print_summary(results: Results) -> None:
         rank = f"{c.rank} / {c.participants}" if c.rank is not None else "-"
         synthetic = " (synthetic field)" if c.synthetic_standings else ""
         table.add_row(
-            f"{c.id} [{c.rules}]{synthetic}", rank, _fmt(c.performance), str(c.solved), f"{c.points:g}",
+            f"{c.id} [{c.rules}]{synthetic}", rank,
+            "below field" if c.solved == 0 else _fmt(c.performance), str(c.solved), f"{c.points:g}",
             str(c.penalty),
         )  # fmt: skip
     console.print(table)
     if len(results.contests) <= 3:
         for c in results.contests:
             console.print(_problem_table(c))
+    if results.curve:
+        curve = Table(title=f"test-time-compute curve ({results.select})", title_justify="left")
+        for col in ("samples", "attempts", "rating", f"{results.ci_level:.0%} CI", "subsets"):
+            curve.add_column(col, justify="right")
+        for p in results.curve:
+            curve.add_row(
+                str(p.samples), str(p.attempts), _fmt(p.rating), f"[{_fmt(p.ci[0])}, {_fmt(p.ci[1])}]",
+                str(p.subsets),
+            )  # fmt: skip
+        console.print(curve)
     if results.pass_at_k:
         bands = Table(title="pass@k by difficulty band", title_justify="left")
         keys = sorted(

@@ -61,6 +61,8 @@ def _estimator(r: Results) -> str:
         text += f" (asked for {r.requested_estimator})"
     if r.rating_note:
         text += f"; {r.rating_note}"
+    if r.estimator_bias is not None:
+        text += f"; measured bias at this rating {r.estimator_bias:+.0f} (synthetic Elo-model contests)"
     return text
 
 
@@ -106,6 +108,34 @@ def _attempts(r: Results) -> str:
     return text
 
 
+def _protocol(r: Results) -> str:
+    if r.protocol is None:
+        return "none (settings chosen one by one)"
+    fixed = ", ".join(f"{k} = {v}" for k, v in r.protocol.settings.items())
+    return f"{r.protocol.name}, after {r.protocol.citation}; fixed: {fixed}"
+
+
+def _selection(r: Results) -> str:
+    clusters = [p.clusters for c in r.contests for p in c.problems if p.clusters is not None]
+    text = r.select
+    if clusters:
+        text += f" ({sum(clusters) / len(clusters):.1f} clusters per problem on average)"
+    return text
+
+
+def _usage(r: Results) -> str:
+    u = r.usage
+    if u is None:
+        return "not recorded"
+    text = (
+        f"{u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion tokens ({u.reasoning_tokens:,} "
+        f"reasoning) over {u.samples} samples; {u.without_program} without a program"
+    )
+    if r.cost is not None:
+        text += f"; cost ${r.cost.usd:.4f} at ${r.cost.price_in:g}/${r.cost.price_out:g} per million tokens"
+    return text
+
+
 def _population(r: Results) -> str:
     d = r.percentile_detail
     if d is None:
@@ -146,13 +176,16 @@ ASPECTS = (
     ("Estimator", _estimator),
     ("Interval", _interval),
     ("Rated by", _rated_by),
+    ("Protocol", _protocol),
     ("Timing model", _timing),
+    ("Selection", _selection),
     ("Attempt policy", _attempts),
     ("Samples per problem", lambda r: f"{r.samples} (n of pass@k)"),
     ("Population", _population),
     ("Percentile", percentile_text),
     ("Contest window", _window),
     ("Contests", _contests),
+    ("Usage", _usage),
     ("Run", _run),
 )
 
@@ -170,7 +203,7 @@ class MethodComparison:
 
 
 # These change with every run and say nothing about comparability.
-_NOT_COMPARED = {"Judge", "Run", "Percentile", "Interval"}
+_NOT_COMPARED = {"Judge", "Run", "Percentile", "Interval", "Usage"}
 
 
 def method_comparison(entries: Sequence[Entry]) -> list[MethodComparison]:

@@ -410,10 +410,66 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
     return _png(fig)
 
 
+def curve_plot(report: Report) -> Plot | None:
+    """Rating against samples per problem (the test-time-compute curve), one line per model and attempt
+    budget, with the interval as a band; None when no results hold a curve."""
+    if not any(e.results.curve for e in report.entries):
+        return None
+    text = "; ".join(
+        f"{e.label}: " + ", ".join(
+            f"k={p.samples}/a={p.attempts} {p.rating:.0f}" for p in e.results.curve if p.rating is not None
+        )
+        for e in report.entries if e.results.curve
+    )  # fmt: skip
+    return Plot(
+        "curve", "Rating against samples (test-time compute)", f"Rating at k samples: {text}",
+        _draw_curve(report, WIDE), _draw_curve(report, NARROW),
+    )  # fmt: skip
+
+
+def _draw_curve(report: Report, size: Size) -> bytes:
+    entries = [e for e in report.entries if e.results.curve]
+    fig, ax = _figure(size.width, 3.2 + 0.3 * len(entries))
+    values: list[float | None] = []
+    ks_all: set[int] = set()
+    bands = len(entries) <= 2  # more bands than that hide each other
+    for i, entry in enumerate(report.entries):
+        pts = [p for p in entry.results.curve if p.rating is not None]
+        limit = entry.results.attempts_limit
+        for one, style in ((False, "-"), (True, "--")):
+            line = [p for p in pts if (p.attempts == 1 if one else p.attempts == min(p.samples, limit))]
+            if not line:
+                continue
+            ks = [p.samples for p in line]
+            ks_all.update(ks)
+            ys = [float(p.rating or 0) for p in line]
+            lo = [p.ci[0] if p.ci[0] is not None else y for p, y in zip(line, ys, strict=True)]
+            hi = [p.ci[1] if p.ci[1] is not None else y for p, y in zip(line, ys, strict=True)]
+            values += [*ys, *lo, *hi] if bands else ys
+            label = f"{entry.label}: {line[0].select}, {'1 attempt' if one else 'up to k attempts'}"
+            ax.plot(ks, ys, style, marker="o", color=colour(i), label=label, zorder=3)
+            if bands and not one:
+                ax.fill_between(ks, lo, hi, color=colour(i), alpha=0.15, lw=0, zorder=2)
+    low, high = _finite_span(values, pad=100)
+    _rank_bands(ax, low, high, vertical=False)
+    ax.set_xscale("log", base=2)
+    ticks = sorted(ks_all)
+    ax.set_xticks(ticks, [str(k) for k in ticks])
+    ax.minorticks_off()
+    ax.set_ylim(low, high)
+    what = "band: confidence interval" if bands else "intervals in the results (too many models for bands)"
+    ax.set_xlabel(f"samples per problem (k); {what}", fontsize=9)
+    ax.set_ylabel("rating", fontsize=9)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
+    return _png(fig)
+
+
 def all_plots(report: Report) -> list[Plot]:
     """Every figure of the report, in reading order."""
+    curve = curve_plot(report)
     return [
         rating_plot(report),
+        *([curve] if curve is not None else []),
         performance_plot(report),
         solve_rate_plot(report),
         *distribution_plots(report),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from contests.agents import Agent, Request, Submission
@@ -74,3 +75,18 @@ def require_every_contest(contests: list[Contest], subs: list[Submission], agent
             f"agent {agent.spec} gave no submission for contest {', '.join(empty)} "
             "(a replay file must name the contest id of contest.yaml)"
         )
+
+
+def require_programs(subs: list[Submission], agent: Agent) -> None:
+    """Fail when most samples gave no program (a server refusing every request, a wrong prompt format):
+    rating what little is left would report the failure as a weak model. The message gives the most
+    common reason, e.g. the server's HTTP error text."""
+    without = [s for s in subs if not s.has_code]
+    if not subs or 2 * len(without) <= len(subs):
+        return
+    reasons = Counter((s.error or "empty program").splitlines()[0][:300] for s in without)
+    reason, count = reasons.most_common(1)[0]
+    raise SimulationError(
+        f"agent {agent.spec}: {len(without)} of {len(subs)} samples produced no program; "
+        f"most common reason ({count}x): {reason}"
+    )

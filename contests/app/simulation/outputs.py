@@ -14,8 +14,21 @@ from contests.app.simulation.aggregate import Rated, finite_or_none, per_contest
 from contests.app.simulation.options import SimulateOptions
 from contests.app.simulation.passk import ProblemSamples, by_band, ks_for, pass_at_k
 from contests.app.simulation.play import ContestRun, Played, ProblemContext
-from contests.app.simulation.results import ContestOut, PercentileOut, ProblemOut, Results, WindowOut
+from contests.app.simulation.protocols import PROTOCOLS
+from contests.app.simulation.results import (
+    ContestOut,
+    CostOut,
+    PercentileOut,
+    ProblemOut,
+    ProtocolOut,
+    Results,
+    RunOut,
+    SampleOut,
+    UsageOut,
+    WindowOut,
+)
 from contests.rules import total
+from elo.estimators import measured_bias
 from elo.percentile import percentile
 from judge.verdict import Verdict
 
@@ -31,8 +44,10 @@ def build_results(
     judged: int,
     hits: int,
     wall_time_s: float,
+    run_info: RunOut | None = None,
 ) -> Results:
     contests_out, samples_for_k = contest_outputs(runs, played, rated, options)
+    usage = usage_of(contests_out)
     ks = ks_for(options.samples)
     pct_value, pct_out = _percentile(rated.rating, options.population)
     lo_hi = list(rated.ci)
@@ -42,6 +57,7 @@ def build_results(
         agent=agent,
         estimator=rated.estimator,
         estimator_note=rated.note,
+        estimator_bias=measured_bias(rated.estimator, rated.rating),
         requested_estimator=options.estimator,
         rated_by="difficulty" if rated.use_difficulty else "standings",
         rating_note=rated.rating_note,
@@ -49,10 +65,12 @@ def build_results(
         samples=options.samples,
         attempts_limit=options.budget,
         attempt_policy=options.policy,
+        select=options.select,
         n_orders=len(rated.placements),
         filter_samples=options.filter_samples,
         filter_counted=options.filter_counted,
         rating=rated.rating,
+        below_field=all(c.solved == 0 for c in contests_out),
         ci=lo_hi,
         ci_level=options.level,
         standard_error=rated.standard_error,
@@ -65,8 +83,40 @@ def build_results(
         judged=judged,
         judge_cache_hits=hits,
         wall_time_s=wall_time_s,
+        run=run_info,
+        usage=usage,
+        cost=cost_of(usage, options),
+        protocol=_protocol(options),
         contests=contests_out,
     )
+
+
+def _protocol(options: SimulateOptions) -> ProtocolOut | None:
+    if options.protocol is None:
+        return None
+    p = PROTOCOLS[options.protocol]
+    settings = {**p.settings, "samples": options.samples}
+    return ProtocolOut(name=p.name, citation=p.citation, settings=settings)
+
+
+def usage_of(contests: list[ContestOut]) -> UsageOut:
+    samples = [s for c in contests for p in c.problems for s in p.sample_details]
+    return UsageOut(
+        prompt_tokens=sum(s.prompt_tokens or 0 for s in samples),
+        completion_tokens=sum(s.completion_tokens or 0 for s in samples),
+        reasoning_tokens=sum(s.reasoning_tokens or 0 for s in samples),
+        samples=len(samples),
+        without_program=sum(1 for s in samples if s.no_program is not None),
+        latency_s=round(sum(s.latency_s or 0.0 for s in samples), 3),
+    )
+
+
+def cost_of(usage: UsageOut, options: SimulateOptions) -> CostOut | None:
+    if options.price_in is None and options.price_out is None:
+        return None
+    price_in, price_out = options.price_in or 0.0, options.price_out or 0.0
+    usd = (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1e6
+    return CostOut(price_in=price_in, price_out=price_out, usd=round(usd, 6))
 
 
 def _percentile(rating: float | None, population: str) -> tuple[float | None, PercentileOut | None]:
@@ -152,7 +202,22 @@ def _problem_output(
         without_code=sum(1 for s in ctx.samples if not s.has_code),
         filtered=p.filtered,
         pass_at_k={f"pass@{k}": round(pass_at_k(n, c, k), 6) for k in ks if k <= n},
+        clusters=ctx.clusters,
+        time_limit_s=ctx.problem.time_limit,
+        memory_limit_mb=ctx.problem.memory_limit_mb,
         attempts=p.attempts,
+        sample_details=[
+            SampleOut(
+                sample=s.sample,
+                verdict=s.verdict,
+                prompt_tokens=s.prompt_tokens,
+                completion_tokens=s.completion_tokens,
+                reasoning_tokens=s.reasoning_tokens,
+                latency_s=None if s.latency_s is None else round(s.latency_s, 3),
+                no_program=s.no_program,
+            )
+            for s in ctx.samples
+        ],
     )
     return out, ProblemSamples(ctx.problem.index or "", ctx.problem.rating, n, c)
 

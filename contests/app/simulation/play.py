@@ -46,6 +46,10 @@ class SampleOutcome:
     verdict: str | None
     failed_test: int | None
     latency_s: float | None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    no_program: str | None = None
 
 
 @dataclass
@@ -57,6 +61,9 @@ class ProblemContext:
     n_examples: int
     solves: list[HumanSolve]
     samples: list[SampleOutcome] = field(default_factory=list)
+    ranking: list[int] | None = None  # cluster/majority/rerank: sample numbers to submit, in order
+    clusters: int | None = None
+    behaviours: dict[int, tuple[str, ...]] | None = None  # cluster/majority: per sample, for --curve
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,11 @@ def _latencies(ctx: ProblemContext, ordered: list[SampleOutcome], options: Simul
 
 
 def contest_runs(
-    contests: list[Contest], subs: list[Submission], verdicts: dict[SampleKey, JudgeResult]
+    contests: list[Contest],
+    subs: list[Submission],
+    verdicts: dict[SampleKey, JudgeResult],
+    rankings: dict[tuple[str, str], tuple[list[int], int | None, dict[int, tuple[str, ...]] | None]]
+    | None = None,
 ) -> list[ContestRun]:
     """Every contest with its samples' outcomes, problem by problem, and its human field."""
     runs = []
@@ -188,9 +199,18 @@ def contest_runs(
                     verdict=str(r.verdict) if r is not None else None,
                     failed_test=r.failed_test if r is not None else None,
                     latency_s=s.latency_s,
+                    prompt_tokens=s.prompt_tokens,
+                    completion_tokens=s.tokens,
+                    reasoning_tokens=s.reasoning_tokens,
+                    no_program=None if s.has_code else (s.error or "empty program"),
                 )
             )
-        runs.append(ContestRun(c, _contexts(c, by_problem), _field(c)))
+        contexts = _contexts(c, by_problem)
+        for ctx in contexts:
+            ranked = (rankings or {}).get((c.id, ctx.problem.index or ""))
+            if ranked is not None:
+                ctx.ranking, ctx.clusters, ctx.behaviours = ranked
+        runs.append(ContestRun(c, contexts, _field(c)))
     return runs
 
 
@@ -238,6 +258,9 @@ def _field(contest: Contest) -> HumanField | None:
 
 def orders(run: ContestRun, options: SimulateOptions) -> list[list[list[int]]]:
     """Per order, per problem: the positions of its samples in submission order."""
+    if all(p.ranking is not None for p in run.problems):
+        position = [{s.sample: i for i, s in enumerate(p.samples)} for p in run.problems]
+        return [[[pos[n] for n in p.ranking or []] for p, pos in zip(run.problems, position, strict=True)]]
     if options.policy == "generation-order":
         return [[list(range(len(p.samples))) for p in run.problems]]
     out = []

@@ -40,6 +40,22 @@ class AttemptOut(BaseModel):
     counted: bool = Field(description="whether it is a counted wrong attempt (penalised)")
 
 
+class SampleOut(BaseModel):
+    """One generated sample: what it cost, and why it gave no program if it did not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sample: int
+    verdict: str | None = Field(None, description="the judge's verdict (None: no program to judge)")
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = Field(None, description="of the completion tokens, spent reasoning")
+    latency_s: float | None = None
+    no_program: str | None = Field(
+        None, description="why no program came out: HTTP error text, no code block, ..."
+    )
+
+
 class ProblemOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,7 +74,13 @@ class ProblemOut(BaseModel):
     without_code: int = Field(0, description="samples from which no program could be taken")
     filtered: int = Field(0, description="samples dropped because they failed the examples")
     pass_at_k: dict[str, float] = Field(default_factory=dict)
+    clusters: int | None = Field(None, description="cluster: how many behaviours the candidates showed")
+    time_limit_s: float | None = Field(None, description="the time limit judged with (CPU s per test)")
+    memory_limit_mb: int | None = Field(None, description="the memory limit judged with")
     attempts: list[AttemptOut]
+    sample_details: list[SampleOut] = Field(
+        default_factory=list, description="every sample, submitted or not"
+    )
 
 
 class ContestOut(BaseModel):
@@ -114,6 +136,58 @@ class PercentileOut(BaseModel):
     n: int
 
 
+class ProtocolOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    citation: str
+    settings: dict[str, Any] = Field(description="every setting the protocol fixed")
+
+
+class CurvePoint(BaseModel):
+    """One point of the test-time-compute curve: the rating from k of the K samples."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    samples: int = Field(description="k samples per problem")
+    attempts: int = Field(description="most submissions per problem")
+    select: str
+    rating: float | None
+    ci: list[float | None]
+    subsets: int = Field(1, description="random k-subsets averaged over")
+
+
+class UsageOut(BaseModel):
+    """Totals over every sample of the run (cached completions included: what the samples cost once)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int
+    completion_tokens: int
+    reasoning_tokens: int
+    samples: int
+    without_program: int
+    latency_s: float = Field(description="sum of the samples' latencies")
+
+
+class CostOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_in: float = Field(description="USD per million prompt tokens")
+    price_out: float = Field(description="USD per million completion tokens (reasoning included)")
+    usd: float
+
+
+class RunOut(BaseModel):
+    """What ran: the agent as it describes itself (model, endpoint, sampling, prompt; never a key) and the
+    judge's sandbox backend."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: dict[str, Any] = Field(default_factory=dict)
+    sandbox_backend: str | None = None
+
+
 class Results(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -142,6 +216,11 @@ class Results(BaseModel):
     agent: str
     estimator: str = Field(description="the estimator that produced `rating`")
     estimator_note: str = ""
+    estimator_bias: float | None = Field(
+        None,
+        description="the estimator's measured bias (estimate - truth) at this rating on synthetic Elo-model "
+        "contests (bench/elo_calibration.py); None when not measured",
+    )
     requested_estimator: str = Field(description="what was asked (difficulty replaces it without standings)")
     rated_by: Literal["standings", "difficulty"]
     rating_note: str = Field("", description="e.g. why the difficulty estimator was used")
@@ -149,10 +228,16 @@ class Results(BaseModel):
     samples: int = Field(description="samples generated per problem (K)")
     attempts_limit: int = Field(description="most submissions per problem")
     attempt_policy: AttemptPolicy
+    select: str = Field("generation-order", description="which samples were submitted, in which order")
     n_orders: int = Field(description="random orders drawn (1 for generation-order)")
     filter_samples: bool = Field(description="samples failing the examples were not submitted (o1-ioi)")
     filter_counted: bool = Field(description="filtered samples still used up the attempt budget")
     rating: float | None = Field(description="None when unbounded (first place everywhere)")
+    below_field: bool = Field(
+        False,
+        description="nothing solved in any contest: `rating` is only where the estimator puts last place, "
+        "the model is below the field",
+    )
     ci: list[float | None] = Field(description="[low, high] confidence interval of the rating")
     ci_level: float
     standard_error: float | None = None
@@ -167,6 +252,11 @@ class Results(BaseModel):
     judged: int = Field(description="submissions judged in this run (cache misses)")
     judge_cache_hits: int = Field(description="submissions whose verdict came from the results cache")
     wall_time_s: float
+    run: RunOut | None = Field(None, description="what ran (absent in files written before it was kept)")
+    usage: UsageOut | None = None
+    cost: CostOut | None = Field(None, description="given --price-in/--price-out")
+    protocol: ProtocolOut | None = Field(None, description="--protocol: the publication it follows")
+    curve: list[CurvePoint] = Field(default_factory=list, description="--curve: rating against samples")
     contests: list[ContestOut]
 
 

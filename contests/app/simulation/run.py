@@ -17,13 +17,15 @@ from pathlib import Path
 from contests.agents import Agent
 from contests.app.simulation.aggregate import rate
 from contests.app.simulation.cache import ResultsCache, cache_dir_for
+from contests.app.simulation.curve import curve
 from contests.app.simulation.errors import SimulationError
-from contests.app.simulation.generate import generate, require_every_contest
+from contests.app.simulation.generate import generate, require_every_contest, require_programs
 from contests.app.simulation.judging import judge_all
 from contests.app.simulation.options import Reporter, Silent, SimulateOptions
 from contests.app.simulation.outputs import build_results, write_results
 from contests.app.simulation.play import contest_runs, play_all
-from contests.app.simulation.results import Results
+from contests.app.simulation.results import Results, RunOut
+from contests.app.simulation.selection import rankings, ranks
 from contests.app.simulation.window import select
 from contests.contest import Contest
 from elo.percentile import population
@@ -54,8 +56,14 @@ def simulate(
         selected, agent, options, reporter, cache_dir / "submissions.jsonl" if cache_dir else None
     )
     require_every_contest(selected, subs, agent)
-    verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge or JudgeConfig())
-    runs = contest_runs(selected, subs, verdicts)
+    require_programs(subs, agent)
+    judge = judge or JudgeConfig()
+    verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge)
+    ranked = None
+    if ranks(options):
+        found = rankings(selected, subs, verdicts, options, judge, reporter)
+        ranked = {key: (r.samples, r.clusters, r.behaviours) for key, r in found.items()}
+    runs = contest_runs(selected, subs, verdicts, ranked)
     played = play_all(runs, options)
     results = build_results(
         agent=agent.spec,
@@ -67,7 +75,10 @@ def simulate(
         judged=judged,
         hits=hits,
         wall_time_s=round(time.monotonic() - started, 3),
+        run_info=RunOut(agent=agent.describe(), sandbox_backend=judge.sandbox.backend),
     )
+    if options.curve:
+        results.curve = curve(runs, options)
     if out is not None:
         write_results(results, out)
     return results

@@ -6,6 +6,7 @@ import pytest
 
 from contests.errors import FormatError
 from contests.formats import kattis
+from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, InteractorProtocol
 from contests.time_limits import load_judge_task
 from tests.contests.fixtures import kattis_package, shared_dir, write
@@ -21,8 +22,8 @@ def test_package_with_nested_groups_and_symlinks(tmp_path: Path) -> None:
     assert linked.input == (root / "data/sample/1.in").resolve()  # the link's target, not the link
     task = load_judge_task(root)
     assert [t.group for t in task.tests] == ["sample", "secret", "secret/group1", "secret/group1"]
-    # Kattis' default validator compares tokens case-insensitively: our yesno checker
-    assert task.checker.kind == "yesno"
+    # Kattis' default validator, run exactly as problemtools' (case-insensitive tokens by default)
+    assert task.checker.kind == "kattis-default" and task.checker.flags == ()
     assert task.memory_limit == kattis.DEFAULT_MEMORY_MB * 1024 * 1024
 
 
@@ -36,32 +37,28 @@ def test_broken_symlink_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("flags", "abs_tol", "rel_tol"),
+    "flags",
     [
-        ("float_tolerance 1e-4", 1e-4, 1e-4),
-        ("float_absolute_tolerance 1e-6", 1e-6, None),
-        ("float_relative_tolerance 1e-5", None, 1e-5),
-        ("float_absolute_tolerance 1e-6 float_relative_tolerance 1e-7", 1e-6, 1e-7),
+        "float_tolerance 1e-4",
+        "float_absolute_tolerance 1e-6",
+        "float_relative_tolerance 1e-5",
+        "float_absolute_tolerance 1e-6 float_relative_tolerance 1e-7",
+        "case_sensitive space_change_sensitive",
     ],
 )
-def test_float_tolerances(tmp_path: Path, flags: str, abs_tol: float | None, rel_tol: float | None) -> None:
+def test_validator_flags_go_to_the_default_validator(tmp_path: Path, flags: str) -> None:
     root = kattis_package(tmp_path / "f", problem_yaml=f"name: F\nvalidator_flags: {flags}\n")
     checker = kattis.read_kattis(root).checker
-    assert (checker.type, checker.abs_tol, checker.rel_tol) == (CheckerType.FLOATS, abs_tol, rel_tol)
-
-
-def test_case_sensitive_flag_gives_plain_tokens(tmp_path: Path) -> None:
-    root = kattis_package(tmp_path / "f", problem_yaml="name: F\nvalidator_flags: case_sensitive\n")
-    assert kattis.read_kattis(root).checker.type is CheckerType.TOKENS
+    assert (checker.type, checker.flags) == (CheckerType.KATTIS_DEFAULT, flags.split())
 
 
 def test_unknown_flag_and_bad_tolerance_are_errors(tmp_path: Path) -> None:
     root = kattis_package(tmp_path / "f", problem_yaml="name: F\nvalidator_flags: float_tolerance abc\n")
-    with pytest.raises(FormatError, match="expected a number") as info:
+    with pytest.raises(FormatError, match="float_tolerance needs a finite number") as info:
         kattis.read_kattis(root)
-    assert info.value.field == "validator_flags float_tolerance"
+    assert info.value.field == "validator_flags"
     write(root / "problem.yaml", "name: F\nvalidator_flags: frobnicate\n")
-    with pytest.raises(FormatError, match="unknown default-validator flag 'frobnicate'"):
+    with pytest.raises(FormatError, match="unknown argument 'frobnicate'"):
         kattis.read_kattis(root)
 
 
@@ -81,7 +78,7 @@ def test_custom_validator_and_interactive(tmp_path: Path) -> None:
 
 def test_custom_validation_without_validator_is_an_error(tmp_path: Path) -> None:
     root = kattis_package(tmp_path / "c", problem_yaml="name: C\nvalidation: custom\n")
-    with pytest.raises(FormatError, match="no output_validators/ directory") as info:
+    with pytest.raises(FormatError, match="no output_validator/ directory") as info:
         kattis.read_kattis(root)
     assert info.value.field == "validation"
 
@@ -132,12 +129,12 @@ def test_2023_draft_multipliers_and_language_map_name(tmp_path: Path) -> None:
 
 
 SHARED = [
-    ("kattis-examples", "hello", 0, 1, "yesno", False),
+    ("kattis-examples", "hello", 0, 1, "kattis-default", False),
     ("kattis-examples", "different", 1, 2, "kattis", False),
     ("kattis-examples", "guess", 0, 10, "tokens", True),
-    ("kattis-examples", "oddecho", 2, 16, "yesno", False),
-    ("icpc-problems", "basicbrewing", 2, 14, "floats", False),
-    ("icpc-problems", "decryptingzodiac", 3, 25, "yesno", False),
+    ("kattis-examples", "oddecho", 2, 16, "kattis-default", False),
+    ("icpc-problems", "basicbrewing", 2, 14, "kattis-default", False),
+    ("icpc-problems", "decryptingzodiac", 3, 25, "kattis-default", False),
     ("icpc-problems", "highwaycombinatorics", 2, 79, "kattis", False),
 ]
 
@@ -160,7 +157,7 @@ def test_shared_packages_read(
 def test_shared_specifics() -> None:
     icpc = shared_dir("icpc-problems")
     brewing = kattis.read_kattis(icpc / "basicbrewing")
-    assert (brewing.time_limit, brewing.checker.abs_tol, brewing.checker.rel_tol) == (1.0, 1e-4, 1e-4)
+    assert (brewing.time_limit, brewing.checker.flags) == (1.0, ["float_tolerance", "1e-4"])
     zodiac = kattis.read_kattis(icpc / "decryptingzodiac")
     assert (zodiac.time_limit, zodiac.time_multiplier) == (None, 1.2)
     highway = kattis.read_kattis(icpc / "highwaycombinatorics")
@@ -187,3 +184,17 @@ def test_absurd_limits_are_format_errors(tmp_path: Path, limits: str, field: str
     with pytest.raises(FormatError) as info:
         kattis.read_kattis(root)
     assert info.value.field == field
+
+
+def test_dangling_symlink_in_validator_or_submissions_is_one_line(tmp_path: Path) -> None:
+    root = kattis_package(tmp_path / "c", problem_yaml="name: C\nvalidation: custom\n")
+    write(root / "output_validators/v/validate.cc", "int main() { return 42; }\n")
+    (root / "output_validators/v/validation.h").symlink_to("../../../outside/validation.h")
+    [contest] = import_contests("kattis", root)
+    with pytest.raises(FormatError, match="broken symbolic link") as info:
+        write_contests([contest], tmp_path / "out")
+    assert info.value.path.name == "validation.h" and "\n" not in str(info.value)
+    (root / "submissions/accepted/gone.py").symlink_to("nowhere.py")
+    with pytest.raises(FormatError, match="broken symbolic link") as info:
+        kattis.read_kattis(root)
+    assert info.value.path.name == "gone.py"

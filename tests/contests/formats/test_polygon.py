@@ -99,3 +99,17 @@ def test_malformed_problem_xml_names_the_field(tmp_path: Path, old: str, new: st
         assert "invalid XML at line" in str(info.value)
     else:
         assert info.value.field is not None and field in info.value.field
+
+
+def test_groups_points_and_scoring_section_are_kept_or_noted(tmp_path: Path) -> None:
+    root = polygon_package(tmp_path / "pkg")
+    xml = (root / "problem.xml").read_text()
+    xml = xml.replace('<test method="manual"/>', '<test method="manual" group="1" points="40"/>')
+    xml = xml.replace(
+        '<test cmd="gen 5 7" method="generated"/>', '<test cmd="gen 5 7" method="generated" group="2"/>'
+    )
+    write(root / "problem.xml", xml)
+    write(root / "statement-sections/english/scoring.tex", "Subtask 1 (40 points): $a, b \\le 10$.")
+    problem = polygon.read_polygon(root)
+    assert any("2 groups" in n and "40 points" in n for n in problem.notes), problem.notes
+    assert problem.note.startswith("Scoring") and "Subtask 1 (40 points)" in problem.note

@@ -1,4 +1,5 @@
-"""The native backend's attack suite against the docker backend: the same table, every row contained."""
+"""The native backend's attack suites against the docker backend: the same tables (the sandbox's, and the
+judge's hostile submissions through `cpelo sandbox selftest --backend docker`), every row contained."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from judge.attacks import JUDGE_ATTACKS
 from sandbox import SandboxConfig
 from sandbox.attacks import ATTACKS, Attack, run_suite
 
@@ -24,6 +26,7 @@ def test_attack_contained(attack: Attack, docker_config: SandboxConfig) -> None:
 
 
 def test_selftest_cli_reports_every_attack_contained(docker_config: SandboxConfig) -> None:
+    """Both tables through the container; the judge's table runs on docker only here (once: ~1 min)."""
     cpelo = Path(sys.executable).parent / "cpelo"
     proc = subprocess.run(
         [str(cpelo), "sandbox", "selftest", "--backend", "docker", "--json"],
@@ -34,5 +37,9 @@ def test_selftest_cli_reports_every_attack_contained(docker_config: SandboxConfi
     report = json.loads(proc.stdout)
     missed = [(a["name"], a["status"], a["detail"]) for a in report["attacks"] if not a["contained"]]
     assert report["backend"] == "docker" and not missed, missed
-    assert report["passed"] == len(ATTACKS) and report["failed"] == 0
+    judge = [a["name"] for a in report["attacks"] if a["layer"] == "judge"]
+    assert judge == [a.name for a in JUDGE_ATTACKS]
+    layer = report["layers"]["judge"]
+    assert layer["contained"] == layer["total"] == len(JUDGE_ATTACKS), layer
+    assert report["passed"] == len(ATTACKS) + len(JUDGE_ATTACKS) and report["failed"] == 0
     assert proc.returncode == 0

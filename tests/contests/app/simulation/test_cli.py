@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,14 @@ def test_errors_are_one_line_exit_2(tmp_path: Path) -> None:
             ["simulate", str(cdir), "--agent", "demo:1500", "--out", out, "--population", "martians"],
             "martians",
         ),
+        (["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--max-tokens", "0"], "--max-tokens"),
+        (
+            ["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--temperature", "-1"],
+            "--temperature",
+        ),
+        (["simulate", str(cdir), "--agent", "openai:m", "--out", out, "--base-url", "notaurl"], "notaurl"),
+        # --out is checked after the other arguments: the first mistake is named first.
+        (["simulate", str(cdir), "--agent", "demo:1500"], "--out FILE is required"),
     ]
     for args, message in cases:
         proc = _cpelo(*args)
@@ -120,7 +129,9 @@ def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: 
     server.failures = [429, 500]
     env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
     args = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
-            "--timing", "latency", "--out", str(out), "--json"]  # fmt: skip
+            "--timing", "latency", "--out", str(out), "--json", "--max-completion-tokens", "64",
+            "--top-p", "0.9", "--timeout", "30", "--retries", "3",
+            "--price-in", "1", "--price-out", "10"]  # fmt: skip
     result = CliRunner().invoke(cli, args, env=env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -128,6 +139,73 @@ def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: 
     # The reply prints a + b: right for A, wrong for B (it reads the wrong input).
     assert a["solved"] and not b["solved"] and a["attempts"][0]["minute"] < 1
     assert server.completions == 4 + 2  # two injected failures were retried
+    assert data["usage"] == {
+        "prompt_tokens": 400, "completion_tokens": 17 + 18 + 17 + 18, "reasoning_tokens": 20, "samples": 4,
+        "without_program": 0, "latency_s": data["usage"]["latency_s"],
+    }  # fmt: skip
+    assert data["cost"] == {"price_in": 1.0, "price_out": 10.0, "usd": round((400 + 700) / 1e6, 6)}
+    agent = data["run"]["agent"]
+    assert agent["model"] == "fake" and agent["base_url"] == server.url and "sk-x" not in json.dumps(data)
+    assert agent["sampling"]["max_completion_tokens"] == 64 and agent["sampling"]["top_p"] == 0.9
+    assert data["run"]["sandbox_backend"] in ("native", "docker")
+    assert a["time_limit_s"] and a["memory_limit_mb"] and len(a["sample_details"]) == 2
+    assert a["sample_details"][0]["reasoning_tokens"] == 5 and a["sample_details"][0]["no_program"] is None
+    assert server.calls[-1]["max_completion_tokens"] == 64 and server.calls[-1]["seed"] in (0, 1)
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0 and server.completions == 6  # completions from the cache
     assert json.loads(again.output)["judged"] == 0  # verdicts from the results cache
+
+
+def test_help_is_fast_and_marks_out_required() -> None:
+    code = "import sys; from contests.app.cli import cli; print(sorted(m for m in ('pydantic', 'matplotlib', "
+    code += "'numpy', 'rich', 'contests.app.simulation') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert loaded.stdout.strip() == "[]", loaded.stdout  # `cpelo --help` loads none of the heavy libraries
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert "simulate" in help_text and "demo" in help_text
+    sim_help = CliRunner().invoke(cli, ["simulate", "--help"]).output
+    assert "--out FILE" in sim_help and "[required]" in sim_help
+
+
+def test_demo_nothing_solved_is_below_the_field(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["demo", "--rating", "-1000", "--jobs", "2", "--out", str(tmp_path / "d.json")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "below the field" in result.output and "per attempt" in result.output
+    data = json.loads((tmp_path / "d.json").read_text())
+    assert data["below_field"] is True and data["contests"][0]["solved"] == 0
+
+
+def test_server_refusing_every_request_fails_loudly(tmp_path: Path, server: FakeServer) -> None:
+    cdir = write_contest(tmp_path)
+    server.failures = [400] * 8
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
+    args = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
+            "--out", str(tmp_path / "o.json")]  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", "from contests.app.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **env},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "4 of 4 samples produced no program" in proc.stderr and "HTTP 400" in proc.stderr
+    assert "try later" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_protocols_fix_their_settings_and_name_them(tmp_path: Path) -> None:
+    cdir = write_contest(tmp_path)
+    replay = write_replay(tmp_path / "r.jsonl", "mini-round", {"A": [SUM_OK] * 2, "B": [MAX_OK] * 2})
+    base = ["simulate", str(cdir), "--agent", f"replay:{replay}", "--samples", "2", "--jobs", "2", "--json"]
+    expected = {
+        "lcb-pro": ("difficulty", "zero", "generation-order", 1, 1),
+        "openai": ("mle", "human-median", "filter-examples", 10, 10),
+    }
+    for name, (estimator, timing, select, samples, attempts) in expected.items():
+        result = CliRunner().invoke(cli, [*base, "--protocol", name, "--out", str(tmp_path / f"{name}.json")])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert (data["estimator"], data["timing"], data["select"]) == (estimator, timing, select)
+        assert (data["samples"], data["attempts_limit"]) == (samples, attempts)
+        protocol = data["protocol"]
+        assert protocol["name"] == name and "arXiv" in protocol["citation"]
+        assert protocol["settings"]["estimator"] == estimator and protocol["settings"]["attempts"] == attempts

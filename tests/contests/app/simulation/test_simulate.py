@@ -77,7 +77,7 @@ def test_replay_cf_pretests_placement_and_rerun(tmp_path: Path, judge_calls: lis
     tied = sum(1 for h in humans if h.points == 1000)
     assert c.rank == better + tied + 1 and c.display_rank == rank_of(RuleSet.CF, Row(points=1000), humans)
     assert c.participants == len(humans) + 1
-    assert r.rated_by == "standings" and r.estimator == "cf-performance" and c.performance is not None
+    assert r.rated_by == "standings" and r.estimator == "mle" and c.performance is not None
     assert r.rating == pytest.approx(c.performance)
     assert r.percentile is not None and r.percentile_detail is not None
     assert r.population in r.percentile_detail.label
@@ -194,7 +194,7 @@ def test_without_standings_rated_by_difficulty(tmp_path: Path) -> None:
         [contest], make_agent(_replay(tmp_path, A=[SUM_OK], B=[MAX_SLOW])), SimulateOptions(samples=1)
     )
     assert r.rated_by == "difficulty" and r.estimator == "difficulty"
-    assert r.requested_estimator == "cf-performance" and "difficulty" in r.rating_note
+    assert r.requested_estimator == "mle" and "difficulty" in r.rating_note
     assert r.contests[0].rank is None and r.contests[0].rated_by == "difficulty"
     assert r.rating is not None and 800 < r.rating < 1600
     assert r.contests[0].problems[0].minute_rule == "same-wrong-attempts" or True  # no humans: see below
