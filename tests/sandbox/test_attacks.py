@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,18 @@ def test_negative_control_lets_every_attack_through() -> None:
     judge = {a["name"]: a["control"] for a in report["attacks"] if a["layer"] == "judge"}
     assert judge == {a.name: a.control_name for a in JUDGE_ATTACKS if a.control}
     assert report["failed"] == 0 and returncode == 0
+
+
+def test_selftest_one_layer() -> None:
+    """`--layer sandbox` (what the VM test runs, with its options for emulation) holds the sandbox's
+    table alone; as a control, so that it stays quick."""
+    with tempfile.TemporaryDirectory() as cache:
+        args = ("--negative-control", "--layer", "sandbox", "--time-scale", "2", "--build-cache", cache)
+        report, returncode = _selftest(*args)
+        assert any(Path(cache).iterdir())  # the compiled attacks were kept
+    assert set(report["layers"]) == {"sandbox"}
+    assert sorted(a["name"] for a in report["attacks"]) == sorted(UNCONFINED_CONTROLS)
+    assert {a["layer"] for a in report["attacks"]} == {"sandbox"} and returncode == 0
 
 
 def test_shared_network_lets_runs_meet() -> None:
