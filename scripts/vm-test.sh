@@ -91,9 +91,10 @@ PYTHONPATH="$REPO" "$REPO/.venv/bin/python" -c \
 src_key="$(cd "$REPO" && find sandbox judge tests/judge/programs -type f ! -name '*.pyc' | sort \
   | xargs sha256sum | sha256sum | cut -c1-16)"
 PREBUILT="$CACHE/prebuilt-$src_key"
-if [ ! -f "$PREBUILT/host.json" ]; then
+# The demo's builds only for --full (the only run of `make demo` in the VM).
+if [ ! -f "$PREBUILT/host.json" ] || { [ "$MODE" = full ] && ! grep -q '"demo_prepared": true' "$PREBUILT/host.json"; }; then
   rm -rf "$CACHE"/prebuilt-*
-  PYTHONPATH="$REPO" "$REPO/.venv/bin/python" "$REPO/scripts/vm/guest.py" --prepare "$PREBUILT"
+  PYTHONPATH="$REPO" "$REPO/.venv/bin/python" "$REPO/scripts/vm/guest.py" --mode "$MODE" --prepare "$PREBUILT"
 fi
 t_prep=$(date +%s.%N)
 

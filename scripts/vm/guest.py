@@ -126,8 +126,9 @@ def overhead() -> list[str]:
     return lines or [proc.stderr.strip()[-300:]]
 
 
-def prepare(target: Path) -> None:
-    """On the host: native builds, and the host's verdicts and attack results as the reference."""
+def prepare(target: Path, full: bool) -> None:
+    """On the host: native builds, and the host's verdicts and attack results as the reference; with
+    ``full`` the demo's builds too (only --full runs `make demo` in the VM)."""
     (target / "attacks").mkdir(parents=True, exist_ok=True)
     (target / JUDGE_CACHE).mkdir(parents=True, exist_ok=True)
     attacks, error = selftest(target / "attacks", 1.0)
@@ -138,15 +139,16 @@ def prepare(target: Path) -> None:
         "selftest_error": error,
         "verdicts": verdict_table(LANGUAGES, target / JUDGE_CACHE),
     }
-    # The demo's programs too, so that `make demo` in the VM judges rather than compiles.
-    demo = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "cpelo"), "demo", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "XDG_CACHE_HOME": str(target / "xdg")},
-    )
-    reference["demo_rc"] = demo.returncode
+    reference["demo_prepared"] = full
+    if full:  # the demo's programs, so that `make demo` in the VM judges rather than compiles
+        demo = subprocess.run(
+            [str(REPO / ".venv" / "bin" / "cpelo"), "demo", "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "XDG_CACHE_HOME": str(target / "xdg")},
+        )
+        reference["demo_rc"] = demo.returncode
     (target / "host.json").write_text(json.dumps(reference))
 
 
@@ -159,7 +161,7 @@ def main() -> None:
     ap.add_argument("--prepare", type=Path, help="on the host: build into this directory and exit")
     args = ap.parse_args()
     if args.prepare:
-        prepare(args.prepare)
+        prepare(args.prepare, args.mode == "full")
         return
     start = time.monotonic()
     from sandbox.host import diagnose
