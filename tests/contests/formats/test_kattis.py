@@ -112,6 +112,24 @@ def test_derived_time_limit_follows_problemtools(
     assert (derived.time_limit, derived.tle_margin) == (limit, tle)
 
 
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        (None, (5.0, 2.0)),  # legacy: problemtools' time_multiplier and time_safety_margin
+        ("legacy", (5.0, 2.0)),
+        ("2023-07-draft", (2.0, 1.5)),  # ac_to_time_limit, time_limit_to_tle defaults
+        ("2025-09", (2.0, 1.5)),
+    ],
+)
+def test_default_multipliers_follow_the_format_version(
+    tmp_path: Path, version: str | None, expected: tuple[float, float]
+) -> None:
+    head = f"problem_format_version: {version}\n" if version else ""
+    root = kattis_package(tmp_path / "v", problem_yaml=head + "name: V\n", timelimit=None)
+    problem = kattis.read_kattis(root)
+    assert (problem.time_multiplier, problem.safety_margin) == expected
+
+
 def test_2023_draft_multipliers_and_language_map_name(tmp_path: Path) -> None:
     yaml_text = (
         "problem_format_version: 2023-07-draft\ntype: interactive\nname:\n  en: Guess\n  sv: Gissa\n"
