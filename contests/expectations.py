@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contests.formats.kattis_submissions import glob_matches
-from contests.problem import Expectation
+from contests.problem import Expectation, Problem
 
 _OUTCOME = {
     "OK": "AC",
@@ -33,6 +33,16 @@ class TestOutcome:
     name: str  # under data/: "sample/1", "secret/group/3"
     verdict: str  # judge.verdict.Verdict value
     message: str
+
+
+def data_names(problem: Problem) -> list[str]:
+    """The names submissions.yaml globs see, in judging order: ``sample/1``, ``secret/group/3``."""
+    rest = [
+        f"{'secret' if problem.origin_format == 'kattis' else group}/{t.name}"
+        for group, tests in problem.tests.groups()[1:]
+        for t in tests
+    ]
+    return [f"sample/{t.name}" for t in problem.tests.sample] + rest
 
 
 def outcome(verdict: str) -> str | None:

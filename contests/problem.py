@@ -142,6 +142,10 @@ class Expectation(BaseModel):
     permitted: list[Outcome] | None = None
     required: list[Outcome] | None = None
     message: str | None = None
+    # "lower": these runs bound a derived time limit from below (it must exceed them, like an accepted
+    # submission's); "upper": from above (they must time out); False: neither; None: the format's
+    # default (lower when TLE is not permitted, upper when TLE is the only verdict required).
+    use_for_time_limit: Literal["lower", "upper", False] | None = None
 
 
 class Solution(BaseModel):

@@ -1,6 +1,7 @@
 """A Kattis package's missing time limit, measured the way problemtools derives it.
 
-The accepted submissions are judged (under a generous cap) and problemtools' formula
+The accepted submissions, and the runs submissions.yaml marks ``use_for_time_limit: lower`` (on the
+tests it names), are judged under a generous cap, and problemtools' formula
 (`kattis.problemtools_time_limit`) turns the slowest into a limit; the result is cached per package
 content, so a package is judged for this once. `load_judge_task` is the problem loader plus this
 derivation for a package that needs it.
@@ -16,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from contests.errors import FormatError
+from contests.expectations import data_names
 from contests.formats import kattis
-from contests.problem import DerivedTimeLimit, ExpectedVerdict, Problem, Solution
+from contests.formats.kattis_submissions import glob_matches
+from contests.problem import DerivedTimeLimit, ExpectedVerdict, Problem, Solution, Tests
 from contests.problem_loader import effective_time_limit, load_problem, to_judge_task
 from judge.batch import Submission, judge_many
 from judge.config import JudgeConfig
@@ -75,10 +78,12 @@ def derived_with_cache(problem: Problem, judge: JudgeConfig, cache_dir: Path | N
 def _package_key(problem: Problem) -> str:
     """Changes whenever the package's config, accepted submissions or tests change."""
     digest = hashlib.sha256()
-    digest.update(b"derivation: fastest of repeated runs\0")  # limits derived by older rules are redone
+    # limits derived by older rules are redone
+    digest.update(b"derivation: fastest of repeated runs, lower bounds\0")
     digest.update(str(problem.root).encode())
     digest.update(repr((problem.time_multiplier, problem.safety_margin, problem.memory_limit_mb)).encode())
-    files = [s.path for s in problem.solutions if s.expected.value == "accepted" and s.path is not None]
+    timed = [s for s in problem.solutions if lower_bound_tests(problem, s)]
+    files = [s.path for s in timed if s.path is not None]
     files += [f for t in problem.tests.all() for f in (t.input, t.answer) if f is not None]
     for file in files:
         st = file.stat()
@@ -103,46 +108,76 @@ def why_not_runnable(solution: Solution) -> str | None:
     return None if availability.available else availability.reason
 
 
-def times_the_limit(solution: Solution) -> bool:
-    """Accepted on every test: filed under accepted (and not deliberately misfiled, *.bad.*), or, with
-    submissions.yaml rules, permitted nothing but AC on all tests."""
+def lower_bound_tests(problem: Problem, solution: Solution) -> list[str]:
+    """The tests (data_names) whose runs of ``solution`` bound the time limit from below: the limit
+    must exceed its slowest run there. Without submissions.yaml rules: every test of an accepted
+    submission. With them (2025-09, "Timelimit inference"): the tests of every rule that does not
+    permit TLE or says ``use_for_time_limit: lower``, unless it says ``false``. Deliberately misfiled
+    (``*.bad.*``) submissions never count."""
     if solution.mislabelled:
-        return False
-    if solution.expectations:
-        return any(r.tests is None and r.permitted == ["AC"] for r in solution.expectations) and not any(
-            r.permitted is not None and "AC" not in r.permitted for r in solution.expectations
-        )
-    return solution.expected is ExpectedVerdict.ACCEPTED
+        return []
+    names = data_names(problem)
+    if not solution.expectations:
+        return names if solution.expected is ExpectedVerdict.ACCEPTED else []
+    rules = [
+        r
+        for r in solution.expectations
+        if r.use_for_time_limit == "lower"
+        or (r.use_for_time_limit is None and r.permitted is not None and "TLE" not in r.permitted)
+    ]
+    return [n for n in names if any(r.tests is None or glob_matches(r.tests, n) for r in rules)]
+
+
+def _only(problem: Problem, names: set[str]) -> Problem:
+    """``problem`` with only the tests named (data_names)."""
+    keep = iter([n in names for n in data_names(problem)])
+    groups = {group: [t for t in tests if next(keep)] for group, tests in problem.tests.groups()}
+    return problem.model_copy(update={"tests": Tests(**groups)})
 
 
 def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None = None) -> Problem:
-    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions.
+    """A copy of ``problem`` with the time limit problemtools would derive from its accepted submissions
+    (and the runs submissions.yaml marks ``use_for_time_limit: lower``, on the tests it names).
 
-    Each accepted submission runs DERIVATION_REPEATS times and each test counts its fastest run: load
+    Each timed submission runs DERIVATION_REPEATS times and each test counts its fastest run: load
     only slows a program down, so the minimum is the measurement that holds on another machine."""
     where = problem.root / "problem.yaml" if problem.root is not None else Path(problem.id)
-    accepted = [s for s in problem.solutions if times_the_limit(s) and why_not_runnable(s) is None]
-    if not accepted:
+    everything = data_names(problem)
+    timed: list[tuple[Solution, Problem]] = []
+    for solution in problem.solutions:
+        lower = lower_bound_tests(problem, solution)
+        if lower and why_not_runnable(solution) is None:
+            timed.append((solution, problem if lower == everything else _only(problem, set(lower))))
+    if not timed:
         raise FormatError(
             where, "time_limit", "no time limit, and no accepted submission that runs here to derive one"
         )
     with tempfile.TemporaryDirectory(prefix="cpelo-derive-") as scratch:
-        task = to_judge_task(problem, time_limit=DERIVATION_CAP, data_dir=Path(scratch))
+        tasks = [
+            to_judge_task(p, time_limit=DERIVATION_CAP, data_dir=Path(scratch) / str(i))
+            for i, (_, p) in enumerate(timed)
+        ]
         submissions = [
             Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
             for _ in range(DERIVATION_REPEATS)
-            for s in accepted
+            for (s, _), task in zip(timed, tasks, strict=True)
         ]
         results = judge_many(submissions, jobs=jobs, config=judge)
-    runs = [results[i :: len(accepted)] for i in range(len(accepted))]  # per submission, its repeats
+    runs = [results[i :: len(timed)] for i in range(len(timed))]  # per submission, its repeats
     slowest: dict[str, float] = {}
-    for solution, repeats in zip(accepted, runs, strict=True):
-        if all(r.accepted for r in repeats):
+    for (solution, _), repeats in zip(timed, runs, strict=True):
+        # an accepted submission (no rules) must pass; under rules, a lower bound must not time out
+        passed = (
+            all(str(t.verdict) not in _TIMED_OUT for r in repeats for t in r.tests)
+            if solution.expectations
+            else all(r.accepted for r in repeats)
+        )
+        if passed:
             per_test = [min(ts) for ts in zip(*([t.time_s for t in r.tests] for r in repeats), strict=True)]
             slowest[solution.name] = max(per_test, default=0.0)
     if not slowest:
         failures = "; ".join(
-            f"{s.name}: {r.summary()}{_why(r)}" for s, r in zip(accepted, results, strict=False)
+            f"{s.name}: {r.summary()}{_why(r)}" for (s, _), r in zip(timed, results, strict=False)
         )
         raise FormatError(
             where, "time_limit", f"cannot derive a time limit: no accepted submission passed ({failures})"
@@ -152,11 +187,14 @@ def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None
         problem.time_multiplier or kattis.DEFAULT_TIME_MULTIPLIER,
         problem.safety_margin or kattis.DEFAULT_SAFETY_MARGIN,
         measured_with=f"cpelo judge ({judge.sandbox.backend} sandbox) on {platform.node()}, "
-        f"{len(slowest)} accepted submissions",
+        f"{len(slowest)} timed submissions",
     )
     derived.runtimes = slowest
     derived.repeats = DERIVATION_REPEATS
     return problem.model_copy(update={"derived_time_limit": derived})
+
+
+_TIMED_OUT = ("TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED")
 
 
 def _why(result: JudgeResult) -> str:

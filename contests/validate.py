@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contests.errors import ContestError
-from contests.expectations import TestOutcome, unmet
+from contests.expectations import TestOutcome, data_names, unmet
 from contests.formats import native
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
@@ -323,11 +323,7 @@ def _consistent(problem: Problem, solution: Solution, result: JudgeResult) -> tu
     """Whether the verdict agrees with the solution's label, and why not (or what was special)."""
     verdict = str(result.verdict)
     if solution.expectations:
-        names = [f"sample/{t.name}" for t in problem.tests.sample] + [
-            f"{'secret' if problem.origin_format == 'kattis' else group}/{t.name}"
-            for group, tests in problem.tests.groups()[1:]
-            for t in tests
-        ]
+        names = data_names(problem)
         outcomes = [
             TestOutcome(names[t.index - 1], str(t.verdict), t.checker_message)
             for t in result.tests

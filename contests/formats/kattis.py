@@ -100,7 +100,9 @@ def read_kattis(path: Path) -> Problem:
     interactive = "interactive" in problem_type or "interactive" in validation[1:]
     multi_pass = "multi-pass" in problem_type or "multi-pass" in validation[1:]
     # In the 2023-07 draft and later an output_validator/ directory alone makes validation custom.
-    draft = "problem_format_version" in config
+    # problem_format_version absent or "legacy": problemtools' legacy format; any other value is the
+    # 2023-07 draft or a later version.
+    draft = str(config.get("problem_format_version", "legacy")).strip().lower() != "legacy"
     custom = (
         validation[0] == "custom" or interactive or multi_pass or (draft and _validator_dir(path) is not None)
     )
@@ -116,7 +118,7 @@ def read_kattis(path: Path) -> Problem:
 
     checker, interactor = _checker(path, yaml_path, custom, interactive, flags, constants, cache_dir)
 
-    time_multiplier, safety_margin = _multipliers(limits, yaml_path)
+    time_multiplier, safety_margin = _multipliers(limits, yaml_path, draft)
     time_limit = _time_limit(path, limits, yaml_path)
     memory = limits.get("memory", DEFAULT_MEMORY_MB)
     output = limits.get("output", DEFAULT_OUTPUT_MB)
@@ -256,9 +258,12 @@ def _checker(
     return build(Checker, _default_checker(flags, yaml_path), yaml_path, "validator_flags"), None
 
 
-def _multipliers(limits: Mapping[str, Any], yaml_path: Path) -> tuple[float, float]:
+def _multipliers(limits: Mapping[str, Any], yaml_path: Path, draft: bool) -> tuple[float, float]:
+    """(ac_to_time_limit, time_limit_to_tle): the 2023-07/2025-09 defaults 2.0 and 1.5 apply to every
+    package of those versions, with or without ``limits.time_multipliers``; legacy packages keep
+    problemtools' time_multiplier 5 and time_safety_margin 2."""
     multipliers = mapping(limits.get("time_multipliers"), yaml_path, "limits.time_multipliers")
-    if multipliers:  # 2023-07 draft
+    if multipliers or draft:
         ac = multipliers.get("ac_to_time_limit", DEFAULT_AC_TO_TIME_LIMIT)
         tle = multipliers.get("time_limit_to_tle", DEFAULT_TIME_LIMIT_TO_TLE)
         out = (

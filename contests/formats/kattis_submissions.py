@@ -114,9 +114,11 @@ def _expectations(
     default = dict(DEFAULT_RULES.get(directory, {}))
     override = rules.get(directory)
     if isinstance(override, Mapping) and directory in DEFAULT_RULES:
-        default.update({k: v for k, v in override.items() if k in ("permitted", "required")})
+        default.update(
+            {k: v for k, v in override.items() if k in ("permitted", "required", "use_for_time_limit")}
+        )
     if default:
-        expectations.append({"permitted": default.get("permitted"), "required": default.get("required")})
+        expectations.append(_rule(default, None, yaml_path, directory))
     for pattern, body in rules.items():
         if not isinstance(pattern, str) or not glob_matches(pattern, relative):
             continue
@@ -152,8 +154,15 @@ def _rule(body: Mapping[str, Any], tests: str | None, yaml_path: Path, field: st
         rule[key] = list(values)
     if body.get("message") is not None:
         rule["message"] = str(body["message"])
-    # The format: `lower` is the same as permitted [AC, WA, RTE], `upper` as required [TLE].
+    # The format: `lower` runs must not time out (permitted [AC, WA, RTE]) and the derived limit must
+    # exceed them; `upper` runs must time out (required [TLE]).
     use = body.get("use_for_time_limit")
+    if use not in (None, True, False, "lower", "upper"):  # true: the default, as in BAPCtools
+        raise FormatError(
+            yaml_path, f"{field}.use_for_time_limit", f"expected lower, upper or false, got {use!r}"
+        )
+    if use in ("lower", "upper", False):
+        rule["use_for_time_limit"] = use
     if use == "lower" and "permitted" not in rule:
         rule["permitted"] = ["AC", "WA", "RTE"]
     if use == "upper" and "required" not in rule:

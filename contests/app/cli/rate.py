@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
+from contests.standings import Standings
 from elo.errors import StandingsError
 from elo.standings import RatingRow, contestants_from_json, rate_standings
 
@@ -21,6 +23,27 @@ def _read_json(path: Path) -> Any:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise StandingsError(f"{path}: cannot be read: {exc}") from None
+
+
+def _is_contest_standings(data: Any) -> bool:
+    """A contest's own standings.json (rows with handles), not a contest.standings API payload."""
+    if not isinstance(data, dict) or "result" in data or not isinstance(data.get("rows"), list):
+        return False
+    return all(isinstance(row, dict) and "handle" in row for row in data["rows"])
+
+
+def _contest_standings_rows(data: Any, source: str) -> list[dict[str, Any]]:
+    """The rated rows of a contest's standings.json in the simple format; unrated rows take no part."""
+    try:
+        standings = Standings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise StandingsError(f"{source}: {loc}: {err['msg']} (got {err.get('input')!r})") from None
+    return [
+        {"handle": r.handle, "points": r.points, "penalty": r.penalty, "old_rating": r.old_rating}
+        for r in standings.rated()
+    ]
 
 
 def _print_table(rows: list[RatingRow]) -> None:
@@ -53,7 +76,7 @@ def _print_table(rows: list[RatingRow]) -> None:
 def rate(standings: Path, rating_changes: Path | None, as_json: bool, new_accounts: bool) -> None:
     """Rate one contest exactly as Codeforces does.
 
-    STANDINGS is a JSON file holding either an array of
+    STANDINGS is a JSON file holding a contest's standings.json (its rated rows are rated), an array of
     {"handle": str, "points": number, "penalty": int, "old_rating": int|null,
     "contests_played": int (optional)} in any order, or the Codeforces API payloads as one object
     {"standings": <contest.standings>, "ratingChanges": <contest.ratingChanges>}, or a bare
@@ -67,6 +90,8 @@ def rate(standings: Path, rating_changes: Path | None, as_json: bool, new_accoun
     """
     data = _read_json(standings)
     changes = _read_json(rating_changes) if rating_changes is not None else None
+    if changes is None and _is_contest_standings(data):
+        data = _contest_standings_rows(data, str(standings))
     rows = rate_standings(
         contestants_from_json(data, changes, source=str(standings)), new_accounts=new_accounts
     )

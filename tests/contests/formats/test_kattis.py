@@ -8,7 +8,7 @@ from contests.errors import FormatError
 from contests.formats import kattis
 from contests.importer import import_contests, write_contests
 from contests.problem import CheckerType, InteractorProtocol
-from contests.time_limits import load_judge_task
+from contests.time_limits import load_judge_task, lower_bound_tests
 from tests.contests.fixtures import kattis_package, shared_dir, write
 
 
@@ -112,6 +112,24 @@ def test_derived_time_limit_follows_problemtools(
     assert (derived.time_limit, derived.tle_margin) == (limit, tle)
 
 
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        (None, (5.0, 2.0)),  # legacy: problemtools' time_multiplier and time_safety_margin
+        ("legacy", (5.0, 2.0)),
+        ("2023-07-draft", (2.0, 1.5)),  # ac_to_time_limit, time_limit_to_tle defaults
+        ("2025-09", (2.0, 1.5)),
+    ],
+)
+def test_default_multipliers_follow_the_format_version(
+    tmp_path: Path, version: str | None, expected: tuple[float, float]
+) -> None:
+    head = f"problem_format_version: {version}\n" if version else ""
+    root = kattis_package(tmp_path / "v", problem_yaml=head + "name: V\n", timelimit=None)
+    problem = kattis.read_kattis(root)
+    assert (problem.time_multiplier, problem.safety_margin) == expected
+
+
 def test_2023_draft_multipliers_and_language_map_name(tmp_path: Path) -> None:
     yaml_text = (
         "problem_format_version: 2023-07-draft\ntype: interactive\nname:\n  en: Guess\n  sv: Gissa\n"
@@ -198,3 +216,35 @@ def test_dangling_symlink_in_validator_or_submissions_is_one_line(tmp_path: Path
     with pytest.raises(FormatError, match="broken symbolic link") as info:
         kattis.read_kattis(root)
     assert info.value.path.name == "gone.py"
+
+
+def test_submissions_yaml_chooses_the_runs_that_bound_the_time_limit(tmp_path: Path) -> None:
+    """2025-09 "Timelimit inference": a rule not permitting TLE (accepted, wrong_answer by default) or
+    saying ``use_for_time_limit: lower`` times the tests it covers; ``false`` opts out; upper never."""
+    root = kattis_package(
+        tmp_path / "p", timelimit=None, problem_yaml="name: Echo\nproblem_format_version: 2025-09\n"
+    )
+    write(root / "submissions/time_limit_exceeded/slow.py", "print(input())\n")
+    write(root / "submissions/accepted/free.py", "print(input())\n")
+    write(root / "submissions/tle/split.py", "print(input())\n")
+    write(
+        root / "submissions/submissions.yaml",
+        "accepted/free.py:\n  use_for_time_limit: false\n  permitted: [AC]\n"
+        "tle:\n  sample:\n    use_for_time_limit: lower\n  secret:\n    use_for_time_limit: upper\n",
+    )
+    problem = kattis.read_kattis(root)
+    lower = {s.name: lower_bound_tests(problem, s) for s in problem.solutions}
+    everything = ["sample/1", "secret/group1/a", "secret/group1/b", "secret/02"]
+    assert sorted(lower["echo.py"]) == sorted(everything) and sorted(lower["shout.py"]) == sorted(everything)
+    assert lower["slow.py"] == []  # permits TLE: an upper bound, not a lower one
+    assert sorted(lower["free.py"]) == sorted(everything)  # opting one glob out leaves the accepted default
+    assert lower["tle.split.py"] == ["sample/1"]
+    split = next(s for s in problem.solutions if s.name == "tle.split.py")
+    assert [(r.tests, r.use_for_time_limit, r.required) for r in split.expectations][-1] == (
+        "secret",
+        "upper",
+        ["TLE"],
+    )
+    write(root / "submissions/submissions.yaml", "tle:\n  use_for_time_limit: sometimes\n")
+    with pytest.raises(FormatError, match="use_for_time_limit"):
+        kattis.read_kattis(root)

@@ -78,7 +78,7 @@ def test_worker_with_ray_executor_judges_like_a_local_worker(ray_cluster: Cluste
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 180
-        while queue.depth()[DONE] < len(local_jobs) + len(ray_jobs):
+        while not all(queue.get(job).status == DONE for job in ray_jobs):
             assert proc.poll() is None, (
                 f"worker exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
             )

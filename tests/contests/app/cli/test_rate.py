@@ -125,3 +125,16 @@ def test_real_console_script_rates_a_file(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == 4
+
+
+def test_rates_a_bundled_contests_own_standings_file() -> None:
+    """A contest's standings.json (the bundled format) is rated on its rated rows, in their order."""
+    path = Path(__file__).resolve().parents[4] / "contests/bundled/cpelo-round-1/standings.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rated = [row for row in data["rows"] if row["old_rating"] is not None]
+    result = CliRunner().invoke(cli, ["rate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["handle"] for r in rows] == [r["handle"] for r in rated]
+    assert [r["old_rating"] for r in rows] == [r["old_rating"] for r in rated]
+    assert rows[0]["performance"] is None and rows[1]["performance"] is not None
