@@ -1,7 +1,8 @@
 """The unconfined backend: a plain child process under rlimits, for hosts without namespaces or cgroups.
 
 It isolates nothing (the program sees the host's files, network and processes) and its measurements are
-weaker: CPU time and peak memory come from wait4() of the main process and the children it reaped. It runs
+weaker: CPU time and peak memory come from wait4() of the main process and the children it reaped (peak
+memory sampled from /proc when wait4's figure is only the judge's own, inherited at exec). It runs
 only when the caller opts in explicitly (``SandboxConfig(allow_unconfined=True)``).
 """
 
@@ -51,6 +52,9 @@ def run_unconfined(
             "stderr": (open_output(stderr, "stderr", stack), limits.stderr_bytes),
         }
         child_env = {"PATH": SAFE_PATH, **(env or {})}
+        # A child's ru_maxrss starts at its parent's high-water mark: exec records the mm it replaces
+        # (a copy of ours, or ours under vfork). Below that floor the figure says nothing of the program.
+        inherited = _high_water(Path("/proc/self/status"))
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -70,7 +74,8 @@ def run_unconfined(
             _Stream("stdout", proc.stdout.fileno(), *dests["stdout"]),
             _Stream("stderr", proc.stderr.fileno(), *dests["stderr"]),
         ]
-        killed_by = _pump(proc.pid, pumps, limits, start)
+        sampled = [0]
+        killed_by = _pump(proc.pid, pumps, limits, start, sampled)
         _, wait_status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - start
         with contextlib.suppress(ProcessLookupError):
@@ -78,7 +83,20 @@ def run_unconfined(
         proc.returncode = 0  # reaped by wait4 above; keeps Popen from waiting again
         proc.stdout.close()
         proc.stderr.close()
-    return _result(wait_status, usage, wall, limits, killed_by, pumps)
+    reported = usage.ru_maxrss * 1024
+    peak = reported if reported > inherited else sampled[0]
+    return _result(wait_status, usage, peak, wall, limits, killed_by, pumps)
+
+
+def _high_water(status: Path) -> int:
+    """VmHWM of a live process in bytes (0 once it is gone)."""
+    try:
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class _Stream:
@@ -106,7 +124,9 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _pump(pid: int, streams: list[_Stream], limits: Limits, start: float) -> str | None:
+def _pump(pid: int, streams: list[_Stream], limits: Limits, start: float, peak: list[int]) -> str | None:
+    """Copies the streams and enforces the limits; ``peak[0]`` tracks the main process's sampled VmHWM."""
+    status = Path(f"/proc/{pid}/status")
     wall_limit = limits.effective_wall_time()
     sel = selectors.DefaultSelector()
     for s in streams:
@@ -121,6 +141,7 @@ def _pump(pid: int, streams: list[_Stream], limits: Limits, start: float) -> str
                     sel.unregister(stream.fd)
                 elif not stream.take(data) and killed_by is None:
                     killed_by = f"{stream.name}_bytes"
+            peak[0] = max(peak[0], _high_water(status))
             now = time.monotonic()
             if killed_by is None and limits.cpu_time is not None and _cpu_of(pid) > limits.cpu_time:
                 killed_by = "cpu_time"
@@ -138,13 +159,13 @@ def _pump(pid: int, streams: list[_Stream], limits: Limits, start: float) -> str
 def _result(
     wait_status: int,
     usage: resource.struct_rusage,
+    peak: int,
     wall: float,
     limits: Limits,
     killed_by: str | None,
     streams: list[_Stream],
 ) -> RunResult:
     cpu = usage.ru_utime + usage.ru_stime
-    peak = usage.ru_maxrss * 1024
     exit_code = os.waitstatus_to_exitcode(wait_status)
     sig = -exit_code if exit_code < 0 else None
     code = exit_code if exit_code >= 0 else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -324,3 +326,25 @@ def test_handed_off_stdout_gives_the_reader_eof_while_the_program_runs(
     assert r.status == Status.OK, r
     assert returned - seen[0] > 2.0, (seen[0] - start, returned - start)
     assert r.ended_at is not None and seen[0] < r.ended_at <= returned
+
+
+def test_unconfined_peak_is_the_programs_not_the_judges(tmp_path: Path) -> None:
+    """A judge holding 400 MiB: its child's wait4 ru_maxrss starts there (the mm that exec replaces was a
+    copy of the judge's), which must not make a small program's nonzero exit a MEMORY_LIMIT."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sandbox import Limits, SandboxConfig, run\n"
+        "big = bytearray(400 * 1024 * 1024)\n"
+        "big[::4096] = b'x' * len(big[::4096])\n"
+        "config = SandboxConfig(backend='unconfined', allow_unconfined=True)\n"
+        "r = run(['/bin/sh', '-c', 'exit 4'], Limits(memory=256 * 1024 * 1024), workdir=Path(sys.argv[1]),\n"
+        "        config=config)\n"
+        "print(r.status.value, r.exit_code, r.peak_memory)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    ).stdout.split()  # fmt: skip
+    assert out[0] == Status.NONZERO_EXIT.value and out[1] == "4", out
+    assert int(out[2]) < 64 * MiB, out
