@@ -182,9 +182,11 @@ def test_tokens_expire_are_revoked_and_see_only_their_own_submissions(client: Cl
     assert c.get(f"/v1/submissions/{job}", headers=alice).status_code == 200
     assert c.get(f"/v1/submissions/{job}", headers=bob).status_code == 404, "another token does not see it"
     assert c.get(f"/v1/submissions/{job}", headers=admin).status_code == 200
-    soon = _token(config, "brief", expires_days=0.3 / 86400)
+    # 3 s: long enough for a loaded machine to use it once, short enough to wait out
+    soon = _token(config, "brief", expires_days=3.0 / 86400)
+    made = time.monotonic()  # the token was stamped before this
     assert c.get("/v1/problems", headers=soon).status_code == 200
-    time.sleep(0.4)
+    time.sleep(max(0.0, made + 3.2 - time.monotonic()))
     expired = c.get("/v1/problems", headers=soon)
     assert expired.status_code == 401 and "expired" in expired.json()["detail"]
     engine = make_engine(config.db)
