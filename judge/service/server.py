@@ -31,14 +31,17 @@ def h11_with_head_timeout(head_timeout_s: float) -> type[H11Protocol]:
     class H11HeadTimeout(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            self._arm_head_deadline()
+            self._arm_head_deadline(self.cycle)
 
         def on_response_complete(self) -> None:
+            # Taken before super(): it may already parse the next buffered request into a new cycle,
+            # and a deadline armed on that one would cut a request that is merely slow to answer.
+            finished = self.cycle
             super().on_response_complete()
-            self._arm_head_deadline()
+            self._arm_head_deadline(finished)
 
-        def _arm_head_deadline(self) -> None:
-            waiting_after = self.cycle  # a new request's head replaces the cycle
+        def _arm_head_deadline(self, waiting_after: object) -> None:
+            """Close the connection unless a new request's head (a new cycle) has come in time."""
 
             def expire() -> None:
                 if self.cycle is waiting_after and not self.transport.is_closing():

@@ -46,7 +46,9 @@ def service_env(tmp_path: Path, compile_cache: Path) -> dict[str, str]:
     env["CPELO_SERVICE_PROBLEM_CACHE"] = str(tmp_path / "problem-cache")
     env["CPELO_SERVICE_POLL_S"] = "0.02"
     env["CPELO_SERVICE_IDLE_POLL_S"] = "0.2"
-    env["CPELO_SERVICE_MAX_QUEUED_PER_TOKEN"] = "100000"  # the load tests flood from one token on purpose
+    # The load tests flood from one token on purpose: neither of its quotas may refuse them.
+    env["CPELO_SERVICE_MAX_QUEUED_PER_TOKEN"] = "100000"
+    env["CPELO_SERVICE_MAX_QUEUED_CPU_S_PER_TOKEN"] = "1e9"
     return env
 
 
