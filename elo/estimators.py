@@ -66,7 +66,7 @@ DEFAULT_ESTIMATOR: EstimatorName = "mle"  # least biased and best covered (MEASU
 BIAS_RATINGS = (800, 1200, 1600, 2000, 2400)
 MEASURED_BIAS: dict[str, tuple[float, ...]] = {
     "cf-performance": (-141.1, -95.0, -38.7, -27.3, 6.7),
-    "expected-rank": (-81.9, -35.3, 21.8, 33.4, 68.1),
+    "expected-rank": (-77.3, -33.9, 25.7, 35.6, 75.5),  # CodeElo's rule (c35063d)
     "mle": (-5.5, -12.3, 7.6, -9.3, 0.8),
     "replay": (-85.0, -79.5, -35.0, -18.4, 21.8),
     "difficulty": (-27.3, 8.6, 3.8, -17.5, 4.6),

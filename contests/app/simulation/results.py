@@ -155,6 +155,9 @@ class CurvePoint(BaseModel):
     rating: float | None
     ci: list[float | None]
     subsets: int = Field(1, description="random k-subsets averaged over")
+    below_field: bool = Field(
+        False, description="no subset solved anything: `rating` is only the estimator's last-place floor"
+    )
 
 
 class UsageOut(BaseModel):

@@ -177,6 +177,31 @@ def test_demo_nothing_solved_is_below_the_field(tmp_path: Path) -> None:
     assert data["below_field"] is True and data["contests"][0]["solved"] == 0
 
 
+def test_nothing_solved_is_below_the_field_on_the_curve_and_in_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "c.json"
+    sim = _cpelo("simulate", "cpelo-round-1", "--agent", "demo:-1000", "--samples", "2", "--curve",
+                 "--jobs", "2", "--no-progress", "--out", str(out))  # fmt: skip
+    assert sim.returncode == 0, sim.stderr
+    data = json.loads(out.read_text())
+    assert data["below_field"] is True and len(data["curve"]) >= 2
+    assert all(p["below_field"] for p in data["curve"])
+    floor = f"{data['rating']:.0f}"  # the estimator's last-place floor, never shown as a rating
+    curve_rows = [
+        line for line in sim.stdout.splitlines() if line.startswith("│") and "below the field" in line
+    ]
+    assert len(curve_rows) >= len(data["curve"]) and not any(floor in r.split("│")[3] for r in curve_rows)
+    md = tmp_path / "r.md"
+    rep = _cpelo("report", str(out), "--md", str(md))
+    assert rep.returncode == 0, rep.stderr
+    text = md.read_text()
+    headline = next(line for line in text.splitlines() if line.startswith("- **"))
+    assert "below the field" in headline and f" {floor}**" not in headline, headline
+    assert "n/a (below the field)" in text
+    html = tmp_path / "r.html"
+    assert _cpelo("report", str(out), "--html", str(html)).returncode == 0
+    assert 'data-rating="below the field"' in html.read_text()
+
+
 def test_server_refusing_every_request_fails_loudly(tmp_path: Path, server: FakeServer) -> None:
     cdir = write_contest(tmp_path)
     server.failures = [400] * 8
