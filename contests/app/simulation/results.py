@@ -189,6 +189,10 @@ class RunOut(BaseModel):
 
     agent: dict[str, Any] = Field(default_factory=dict)
     sandbox_backend: str | None = None
+    extra_inputs: dict[str, str] = Field(
+        default_factory=dict,
+        description="cluster/majority: per contest/problem, where the extra inputs came from",
+    )
 
 
 class Results(BaseModel):
