@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -80,6 +81,8 @@ class OpenAIAgent:
     def __init__(self, model: str, options: AgentOptions, cache_dir: Path) -> None:
         if not model:
             raise AgentError("agent openai: needs a model name, e.g. openai:gpt-4o")
+        if importlib.util.find_spec("openai") is None:
+            raise AgentError(f"agent openai:{model}: needs the openai package: pip install 'cpelo[openai]'")
         self.spec = f"openai:{model}"
         self.model = model
         self.options = options
