@@ -43,3 +43,17 @@ def test_per_contest_means_are_pulled_down_at_the_bottom(table: dict[int, dict[s
     assert abs(table[2400]["cf-performance"]) < 60
     for bias in table.values():
         assert abs(bias["replay"]) < 150
+
+
+def test_a_perfect_selector_over_k_samples_rates_400_log10_k_higher() -> None:
+    import numpy as np
+
+    from elo.calibration import best_of_rating, place_best_of, simulate_contests
+    from elo.estimators import mle_point
+
+    assert best_of_rating(1500, 10) == pytest.approx(1900)
+    rng = np.random.default_rng(5)
+    fields = simulate_contests(30, 1000, rng)
+    one = mle_point(place_best_of(1500, 1, fields, rng))
+    ten = mle_point(place_best_of(1500, 10, fields, rng))
+    assert abs(one - 1500) < 60 and abs(ten - 1900) < 60, (one, ten)
