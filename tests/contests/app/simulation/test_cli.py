@@ -285,6 +285,20 @@ def test_cluster_on_inputs_the_agent_wrote_keeps_those_the_validator_accepts(
     assert b["contests"][0]["problems"][0]["clusters"] == 2
     assert b["run"]["extra_inputs"]["mini-round/A"] == "agent: 3 written, unvalidated"
 
+    # Every input refused: the candidates are compared on mutated examples instead, and the results say so.
+    (problem_a / "problem.yaml").write_text(
+        (problem_a / "problem.yaml").read_text().replace("#", "input_validator")
+    )
+    server.inputs_reply = "```input\n1 2 3\n```\n```input\n500 600\n```\n"
+    refused = CliRunner().invoke(
+        cli, [*base, "--extra-inputs-from", "agent", "--out", str(tmp_path / "d.json")],
+        env={**env, "CPELO_HOME": str(tmp_path / "home2")},
+    )  # fmt: skip
+    assert refused.exit_code == 0, refused.output
+    assert json.loads(refused.output)["run"]["extra_inputs"]["mini-round/A"] == (
+        "examples mutated (agent: 2 written, 0 accepted by the input validator)"
+    )
+
     # The default mutates the examples and asks the agent nothing more.
     before = len(server.calls)
     default = CliRunner().invoke(cli, [*base, "--out", str(tmp_path / "c.json")], env=env)
