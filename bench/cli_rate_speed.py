@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,13 +32,18 @@ def write_rows(path: Path, n: int, seed: int = 0) -> None:
     path.write_text(json.dumps(rows))
 
 
-def time_process(argv: list[str], runs: int) -> list[float]:
-    times = []
+def time_process(argv: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (user + system) of each run: on a loaded machine the wall time
+    includes waiting for a core, the CPU time does not."""
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
-    return times
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return times, cpu
 
 
 def main() -> None:
@@ -49,12 +55,13 @@ def main() -> None:
         rows = Path(tmp) / "rows.json"
         write_rows(rows, args.n)
         cli = [sys.executable, "-c", "from contests.app.cli import main; main()"]
-        python = time_process([sys.executable, "-c", "pass"], args.runs)
+        python, _ = time_process([sys.executable, "-c", "pass"], args.runs)
         for label, extra in (("--json", ["--json"]), ("table", [])):
-            times = time_process([*cli, "rate", str(rows), *extra], args.runs)
+            times, cpu = time_process([*cli, "rate", str(rows), *extra], args.runs)
             print(
-                f"cpelo rate {args.n} rows {label:>6}: median {statistics.median(times):.3f} s "
-                f"(min {min(times):.3f}, max {max(times):.3f}); bare python {statistics.median(python):.3f} s"
+                f"cpelo rate {args.n} rows {label:>6}: wall median {statistics.median(times):.3f} s "
+                f"(min {min(times):.3f}, max {max(times):.3f}), CPU median {statistics.median(cpu):.3f} s; "
+                f"bare python {statistics.median(python):.3f} s"
             )
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
