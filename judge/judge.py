@@ -99,7 +99,7 @@ class Judge:
         self.cache = CompileCache(
             self.config.compile_cache,
             max_bytes=self.config.compile_cache_max_bytes,
-            max_entry_bytes=self.config.max_program_bytes,
+            max_entry_bytes=min(self.config.compile_cache_max_entry_bytes, self.config.max_program_bytes),
         )
         self.sandbox_config = self.config.sandbox
 
@@ -152,6 +152,7 @@ class Judge:
             config=self.sandbox_config,
             main_code=code,
             work_root=work_root,
+            max_program_bytes=self.config.max_program_bytes,
         )
 
     def _source(self, source: str | Path, language: str | Language | None) -> tuple[Language, str]:
