@@ -70,7 +70,8 @@ def compile_program(
         )
     key = cache_key(language.id, language.toolchain_identity(), language.compile_flags(), sources)
     hit = cache.get(key)
-    if hit is not None:
+    # Entries from before size failures stopped being cached: the cap is a setting, compile again.
+    if hit is not None and not (not hit.ok and "File size limit exceeded" in hit.log):
         return Program(language, hit.ok, hit.log, hit.files, cached=True)
     with tempfile.TemporaryDirectory(prefix="cpelo-compile-", dir=work_root) as tmp:
         work = Path(tmp)
@@ -106,17 +107,19 @@ def compile_program(
             ok = result.status is Status.OK
             if not ok and result.status not in (Status.NONZERO_EXIT, Status.SIGNALED):
                 log += f"\ncompiler stopped: {result.status} ({result.killed_by or result.message})"
-            if not ok and (result.killed_by == "file_size" or "File size limit exceeded" in log):
+            too_big = not ok and (result.killed_by == "file_size" or "File size limit exceeded" in log)
+            if too_big:
                 log += f"\na file the compiler wrote passed the limit of {_mib(cap)} for one program"
-            if result.status in (Status.TIME_LIMIT, Status.IDLE_LIMIT):
+            # Not cached: a time-out may not happen again, and the size cap is this judge's setting.
+            if too_big or result.status in (Status.TIME_LIMIT, Status.IDLE_LIMIT):
                 return Program(language, False, log[:LOG_LIMIT], work, cached=False)
         if ok:
             language.after_compile(main_code, build)
             size = tree_size(build) - sum(len(content) for content in sources.values())
             if size > cap:
-                ok = False
                 log += f"\ncompiled program is {_mib(size)}, over the limit of {_mib(cap)} for one program"
-            elif tree_size(build) > cache.max_entry_bytes:
+                return Program(language, False, log[:LOG_LIMIT], work, cached=False)
+            if tree_size(build) > cache.max_entry_bytes:
                 return _uncached(language, log, build, work_root or cache.root / "tmp")
         entry = cache.put(key, ok=ok, log=log[:LOG_LIMIT], files=build)
     return Program(language, entry.ok, entry.log, entry.files, cached=False)

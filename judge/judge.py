@@ -53,7 +53,10 @@ def run_verdict(language: Language, result: RunResult, output_tail: bytes, task:
     if ran_out and result.cpu_time > task.time_limit:
         return Verdict.TIME_LIMIT_EXCEEDED
     if result.status is Status.OK:
-        return Verdict.MEMORY_LIMIT_EXCEEDED if result.peak_memory > task.memory_limit else None
+        if result.peak_memory > task.memory_limit:
+            return Verdict.MEMORY_LIMIT_EXCEEDED
+        # Truncated output (output_overflow "truncate") of a run that ended well: DOMjudge's output-limit.
+        return Verdict.OUTPUT_LIMIT_EXCEEDED if result.stdout_bytes > task.output_limit else None
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
     if failed and (language.memory_exceeded(result, output_tail) or result.peak_memory > task.memory_limit):
         return Verdict.MEMORY_LIMIT_EXCEEDED
@@ -64,7 +67,11 @@ def solution_limits(language: Language, task: JudgeTask) -> sandbox.Limits:
     """The language's limits for the task. The wall-clock limit stays the sandbox's 2 x TL + 1 s: the
     sandbox does not count time spent waiting for a core as idle (schedstat run_delay), so a busy
     program starved of a CPU on a loaded host still reaches its CPU limit (TLE) instead of IDLENESS."""
-    return language.run_limits(hard_limit(task.time_limit), task.memory_limit, task.output_limit)
+    limits = language.run_limits(hard_limit(task.time_limit), task.memory_limit, task.output_limit)
+    # An interactive solution's stdout is the interactor's input: it is never truncated.
+    if task.output_overflow == "truncate" and task.interactor is None:
+        limits = limits.model_copy(update={"stdout_truncate": True})
+    return limits
 
 
 def _tail(path: Path) -> bytes:
