@@ -24,6 +24,7 @@ from judge.helper_programs import build_program
 from judge.interactive import Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
+from judge.submission_files import directory_sources
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
 from judge.time_limits import CONFIRM_RUNS, faster, hard_limit, landed_near_the_limit
 from judge.verdict import MESSAGE_LIMIT, JudgeResult, TestResult, Verdict
@@ -119,7 +120,7 @@ class Judge:
         run_all: bool = False,
     ) -> JudgeResult:
         """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
-        lang, code = self._source(source, language)
+        lang, files, code = self._files(source, language)
         work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
@@ -127,7 +128,7 @@ class Judge:
             work = Path(tmp)
             work.chmod(0o755)
             try:
-                program = self._compile(lang, code, work)
+                program = self._compile(lang, files, code, work)
             except SandboxFailure as exc:
                 return JudgeResult.judge_error(str(exc), lang.id)
             if not program.ok:
@@ -149,18 +150,29 @@ class Judge:
 
     def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
         """Compile a submission (or fetch it from the cache) without running it."""
-        return self._compile(*self._source(source, language), None)
+        return self._compile(*self._files(source, language), None)
 
-    def _compile(self, lang: Language, code: str, work_root: Path | None) -> Program:
+    def _compile(self, lang: Language, files: dict[str, bytes], code: str, work_root: Path | None) -> Program:
         return compile_program(
             lang,
-            {lang.source_filename(code): code.encode()},
+            files,
             cache=self.cache,
             config=self.sandbox_config,
             main_code=code,
             work_root=work_root,
             max_program_bytes=self.config.max_program_bytes,
         )
+
+    def _files(
+        self, source: str | Path, language: str | Language | None
+    ) -> tuple[Language, dict[str, bytes], str]:
+        """The language, the files to build and the main file's text of a submission (program text, a
+        source file, or a directory of files: judge.submission_files)."""
+        if isinstance(source, Path) and source.is_dir():
+            chosen = None if language is None else self._language(source, language)
+            return directory_sources(source, chosen)
+        lang, code = self._source(source, language)
+        return lang, {lang.source_filename(code): code.encode()}, code
 
     def _source(self, source: str | Path, language: str | Language | None) -> tuple[Language, str]:
         """The language and the program text of a submission given as text or as a file."""
