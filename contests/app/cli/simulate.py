@@ -132,6 +132,13 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     show_default=True,
     help="cluster/majority: extra inputs per problem (mutated examples).",
 )
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Multiply every time limit (judging on slower hardware); recorded in the results and reports.",
+)
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option(
     "--protocol",
@@ -184,6 +191,7 @@ def simulate(
     orders: int,
     select: str | None,
     extra_inputs: int,
+    time_scale: float,
     filter_samples: bool,
     protocol: str | None,
     with_curve: bool,
@@ -247,6 +255,7 @@ def simulate(
             "policy": policy,
             "select": select or ("filter-examples" if filter_samples else policy),
             "extra_inputs": extra_inputs,
+            "time_scale": time_scale,
             "curve": with_curve,
             "n_orders": orders,
             "filter_samples": filter_samples,

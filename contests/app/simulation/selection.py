@@ -90,7 +90,9 @@ def rankings(
                 if _passes_examples(verdicts.get((s.contest, s.problem, s.sample)), len(p.tests.sample))
             ]  # fmt: skip
             inputs = extra_inputs(p, options.extra_inputs, options.seed)
-            behaviours = _behaviours(judge, to_judge_task(p), passing, inputs, config)
+            behaviours = _behaviours(
+                judge, to_judge_task(p, time_scale=options.time_scale), passing, inputs, config
+            )
             ranked = by_behaviour(options.select, [s.sample for s in passing], behaviours, len(inputs))
             out[key] = Ranking(ranked.samples, ranked.clusters, len(inputs), behaviours)
         advance(1)
