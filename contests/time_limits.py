@@ -99,7 +99,7 @@ def why_not_runnable(solution: Solution) -> str | None:
     if solution.path is not None and solution.path.is_dir():
         try:
             chosen = get_language(solution.language) if solution.language is not None else None
-            language, _, _ = directory_sources(solution.path, chosen)
+            language, _, _ = directory_sources(solution.path, chosen, solution.entrypoint)
         except JudgeError as exc:
             return f"multi-file solution: {str(exc).split(': ', 1)[-1]}"
         availability = language.availability()
@@ -167,7 +167,13 @@ def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None
             for i, (_, p) in enumerate(timed)
         ]
         submissions = [
-            Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+            Submission(
+                task=task,
+                source=s.path or s.read_text(),
+                language=s.language,
+                run_all=True,
+                entrypoint=s.entrypoint,
+            )
             for _ in range(DERIVATION_REPEATS)
             for (s, _), task in zip(timed, tasks, strict=True)
         ]

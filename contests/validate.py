@@ -284,7 +284,9 @@ def _check_solutions(
     task = to_judge_task(problem, data_dir=scratch, time_scale=report.time_scale)
     # submissions.yaml rules speak of every test: those submissions run them all.
     submissions = [
-        Submission(task=task, source=src, language=lang, run_all=bool(sol.expectations))
+        Submission(
+            task=task, source=src, language=lang, run_all=bool(sol.expectations), entrypoint=sol.entrypoint
+        )
         for sol, (src, lang) in zip(runnable, map(_source, runnable), strict=True)
     ]
 
@@ -392,7 +394,10 @@ def _check_safety_margin(
         return
     relaxed = task.model_copy(update={"time_limit": margin})
     again = judge_many(
-        [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
+        [
+            Submission(task=relaxed, source=src, language=lang, entrypoint=s.entrypoint)
+            for s, (src, lang) in zip(slow, map(_source, slow), strict=True)
+        ],
         jobs=jobs,
         config=config,
     )

@@ -68,7 +68,8 @@ def compile_program(
             f"language {language.id} ({language.name}): {language.command} not found; "
             f"install: {language.install_hint}"
         )
-    key = cache_key(language.id, language.toolchain_identity(), language.compile_flags(), sources)
+    flags = language.compile_flags() + language.entry_identity(main_code)
+    key = cache_key(language.id, language.toolchain_identity(), flags, sources)
     hit = cache.get(key)
     # Entries from before size failures stopped being cached: the cap is a setting, compile again.
     if hit is not None and not (not hit.ok and "File size limit exceeded" in hit.log):

@@ -119,9 +119,11 @@ class Judge:
         language: str | Language | None = None,
         *,
         run_all: bool = False,
+        entrypoint: str | None = None,
     ) -> JudgeResult:
-        """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
-        lang, files, code = self._files(source, language)
+        """Judge ``source`` (program text, a Path to read, or a directory of files whose main one is
+        ``entrypoint`` when given) against every test of ``task``, in order."""
+        lang, files, code = self._files(source, language, entrypoint)
         work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
@@ -165,13 +167,13 @@ class Judge:
         )
 
     def _files(
-        self, source: str | Path, language: str | Language | None
+        self, source: str | Path, language: str | Language | None, entrypoint: str | None = None
     ) -> tuple[Language, dict[str, bytes], str]:
         """The language, the files to build and the main file's text of a submission (program text, a
         source file, or a directory of files: judge.submission_files)."""
         if isinstance(source, Path) and source.is_dir():
             chosen = None if language is None else self._language(source, language)
-            return directory_sources(source, chosen)
+            return directory_sources(source, chosen, entrypoint)
         lang, code = self._source(source, language)
         return lang, {lang.source_filename(code): code.encode()}, code
 

@@ -113,6 +113,10 @@ class Language:
     def after_compile(self, code: str, build_dir: Path) -> None:
         """Record what running needs besides the compiler's output (e.g. Java's main class)."""
 
+    def entry_identity(self, code: str) -> str:
+        """What after_compile takes from the main file, for the compile cache's key ("" if nothing)."""
+        return ""
+
     # -- running ---------------------------------------------------------------------------------
     def run_argv(self, build_dir: Path, memory_limit: int) -> list[str]:
         """The command that runs the compiled program in ``build_dir``."""

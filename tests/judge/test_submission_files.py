@@ -72,3 +72,17 @@ def test_no_single_language_is_an_error(tmp_path: Path) -> None:
 def test_public_class_name_skips_comments_and_strings() -> None:
     code = '/* public class names */\n// public class X\nString s = "public class Y";\npublic class hello {}'
     assert public_class_name(code) == "hello"
+
+
+def test_entrypoint_names_the_main_file(tmp_path: Path, judge: Judge, make_task: MakeTask) -> None:
+    """submissions.yaml's entrypoint (BAPCtools testexpectations ac_or_wa/metadata): the named file runs,
+    not the one that merely looks like a main."""
+    sub = _write(
+        tmp_path / "metadata",
+        {"ac.py": "print(input())\n", "main.py": "import sys\nprint('wrong entry point!')\nsys.exit(1)\n"},
+    )
+    task = make_task([("42\n", "42\n")])
+    assert judge.judge(task, sub, "python3").verdict is Verdict.RUNTIME_ERROR  # main.py by default
+    assert judge.judge(task, sub, "python3", entrypoint="ac.py").verdict is Verdict.OK
+    with pytest.raises(JudgeError, match=r"entrypoint nope\.py"):
+        directory_sources(sub, None, "nope.py")
