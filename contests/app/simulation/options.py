@@ -35,6 +35,9 @@ class SimulateOptions(BaseModel):
     time_scale: float = Field(
         1.0, gt=0, description="every time limit multiplied by this (judging on slower hardware)"
     )
+    extra_inputs_from: Literal["examples", "agent"] = Field(
+        "examples", description="cluster/majority: mutate the public examples, or ask the agent for inputs"
+    )
     filter_samples: bool = False
     protocol: str | None = Field(None, description="a published protocol that fixed the settings")
     curve: bool = Field(False, description="also rate at k = 1, 2, 4, ..., K samples (test-time compute)")
