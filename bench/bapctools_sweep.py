@@ -46,7 +46,7 @@ def main() -> None:
         print(f"{package.name:<24} {ok:>4}/{len(judged):<5}  {skipped:>7}  {seconds:7.1f}  {notes}")
         for s in judged:
             if not s.consistent:
-                print(f"    {s.expected}/{s.solution}: {s.verdict}  {s.note[:150]}")
+                print(f"    {s.expected}/{s.solution}: {s.verdict}  {s.note[:400]}")
     print(f"{'all':<24} {total_ok:>4}/{total:<5}")
 
 

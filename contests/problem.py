@@ -167,6 +167,7 @@ class Solution(BaseModel):
     path: Path | None = None
     text: str | None = None
     language: str | None = Field(None, description="language id; None: from the file's extension")
+    entrypoint: str | None = Field(None, description="a directory's main file (submissions.yaml)")
     expectations: list[Expectation] = Field(
         default_factory=list, description="submissions.yaml rules for this submission (all must hold)"
     )

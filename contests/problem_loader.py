@@ -129,6 +129,9 @@ def to_judge_task(
         time_limit_origin=time_limit_origin(problem, time_limit, time_scale),
         memory_limit=problem.memory_limit_mb * MiB,
         output_limit=problem.output_limit_mb * MiB,
+        # The Kattis format's judging systems let output past the limit run on: DOMjudge's runguard
+        # truncates it (then TLE, RTE, or OUTPUT-LIMIT), BAPCtools keeps it; ours (Codeforces rules) kill.
+        output_overflow="truncate" if problem.origin_format == "kattis" else "kill",
         checker=spec,
         interactor=interactor,
         validation_passes=problem.validation_passes or 1,

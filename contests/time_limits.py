@@ -27,6 +27,7 @@ from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.languages.detect import language_for_file
 from judge.languages.registry import get_language
+from judge.submission_files import directory_sources
 from judge.task import JudgeTask
 from judge.verdict import JudgeResult
 
@@ -93,8 +94,16 @@ def _package_key(problem: Problem) -> str:
 
 def why_not_runnable(solution: Solution) -> str | None:
     """Why the judge cannot run this solution here, or None."""
+    if solution.name.endswith(".disabled"):
+        return "disabled (*.disabled)"
     if solution.path is not None and solution.path.is_dir():
-        return "multi-file solution (a directory): not supported"
+        try:
+            chosen = get_language(solution.language) if solution.language is not None else None
+            language, _, _ = directory_sources(solution.path, chosen, solution.entrypoint)
+        except JudgeError as exc:
+            return f"multi-file solution: {str(exc).split(': ', 1)[-1]}"
+        availability = language.availability()
+        return None if availability.available else availability.reason
     if Path(solution.name).suffix == ".py" and "python2" in solution.read_text()[:200].split("\n")[0]:
         return "Python 2 program (#! python2): no Python 2 runtime"
     try:
@@ -158,7 +167,13 @@ def measure_time_limit(problem: Problem, judge: JudgeConfig, *, jobs: int | None
             for i, (_, p) in enumerate(timed)
         ]
         submissions = [
-            Submission(task=task, source=s.path or s.read_text(), language=s.language, run_all=True)
+            Submission(
+                task=task,
+                source=s.path or s.read_text(),
+                language=s.language,
+                run_all=True,
+                entrypoint=s.entrypoint,
+            )
             for _ in range(DERIVATION_REPEATS)
             for (s, _), task in zip(timed, tasks, strict=True)
         ]

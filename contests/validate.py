@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contests.errors import ContestError
 from contests.expectations import TestOutcome, data_names, unmet
 from contests.formats import native
+from contests.formats.kattis import DEFAULT_TIME_LIMIT_TO_TLE
 from contests.problem import ExpectedVerdict, Problem, Solution
 from contests.problem_loader import load_problem, to_judge_task
 from contests.time_limits import first_error_line, measure_time_limit, why_not_runnable
@@ -26,7 +27,7 @@ from judge.errors import JudgeError
 from judge.helper_programs import build_program
 from judge.judge import Judge
 from judge.task import JudgeTask
-from judge.verdict import JudgeResult
+from judge.verdict import JudgeResult, Verdict
 
 # Verdicts (judge.verdict.Verdict values) consistent with each expected-verdict directory.
 CONSISTENT: dict[ExpectedVerdict, frozenset[str]] = {
@@ -283,7 +284,9 @@ def _check_solutions(
     task = to_judge_task(problem, data_dir=scratch, time_scale=report.time_scale)
     # submissions.yaml rules speak of every test: those submissions run them all.
     submissions = [
-        Submission(task=task, source=src, language=lang, run_all=bool(sol.expectations))
+        Submission(
+            task=task, source=src, language=lang, run_all=bool(sol.expectations), entrypoint=sol.entrypoint
+        )
         for sol, (src, lang) in zip(runnable, map(_source, runnable), strict=True)
     ]
 
@@ -305,6 +308,9 @@ def _check_solutions(
             if not note and result.tests:
                 note = result.tests[-1].checker_message[:200]
         consistent, why = _consistent(problem, solution, result)
+        upper = problem.origin_format == "kattis" and _bounds_from_above(solution)
+        if not consistent and upper and result.verdict is Verdict.OK:
+            note = "; ".join(n for n in (note, _upper_bound_note(problem, task, result)) if n)
         report.solutions.append(
             SolutionCheck(
                 problem=label,
@@ -340,6 +346,30 @@ def _consistent(problem: Problem, solution: Solution, result: JudgeResult) -> tu
     return agrees, why
 
 
+def _bounds_from_above(solution: Solution) -> bool:
+    """Whether the submission must time out (the 2025-09 format: it bounds the time limit from above)."""
+    if not solution.expectations:
+        return solution.expected is ExpectedVerdict.TIME_LIMIT_EXCEEDED
+    return any(
+        rule.use_for_time_limit == "upper" or (rule.use_for_time_limit is None and rule.required == ["TLE"])
+        for rule in solution.expectations
+    )
+
+
+def _upper_bound_note(problem: Problem, task: JudgeTask, result: JudgeResult) -> str:
+    """Why a must-time-out submission that passed is the package's own inconsistency: its slowest run
+    (a multi-pass test's slowest pass: limits hold for each invocation separately) bounds the limit
+    from above, time_limit <= T / time_limit_to_tle, and the package's limit is over that bound."""
+    tle = problem.safety_margin or DEFAULT_TIME_LIMIT_TO_TLE
+    slowest = result.time_s
+    per = " (slowest pass; the limit holds per pass)" if task.validation_passes > 1 else ""
+    return (
+        f"slowest run {slowest:.2f}s{per} is under the {task.time_limit:g}s limit; the format's upper "
+        f"bound from it, {slowest:.2f}s / time_limit_to_tle {tle:g} = {slowest / tle:.2f}s, is below "
+        f"the package's {task.time_limit:g}s: the label contradicts the package's own time limit"
+    )
+
+
 def _check_safety_margin(
     problem: Problem,
     label: str,
@@ -364,7 +394,10 @@ def _check_safety_margin(
         return
     relaxed = task.model_copy(update={"time_limit": margin})
     again = judge_many(
-        [Submission(task=relaxed, source=src, language=lang) for src, lang in map(_source, slow)],
+        [
+            Submission(task=relaxed, source=src, language=lang, entrypoint=s.entrypoint)
+            for s, (src, lang) in zip(slow, map(_source, slow), strict=True)
+        ],
         jobs=jobs,
         config=config,
     )

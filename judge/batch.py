@@ -27,6 +27,7 @@ class Submission(BaseModel):
     task: JudgeTask
     source: str | Path = Field(description="program text, or a Path to read")
     language: str | None = Field(None, description="language id; None: from the source file's extension")
+    entrypoint: str | None = Field(None, description="a directory's main file (Kattis submissions.yaml)")
     run_all: bool = False
 
 
@@ -53,7 +54,9 @@ def judge_many(
     def one(position: int) -> JudgeResult:
         item = items[position]
         try:
-            result = judge.judge(item.task, item.source, item.language, run_all=item.run_all)
+            result = judge.judge(
+                item.task, item.source, item.language, run_all=item.run_all, entrypoint=item.entrypoint
+            )
         except JudgeError as exc:
             result = JudgeResult.judge_error(str(exc), item.language)
         if on_result is not None:

@@ -7,10 +7,10 @@ entry or a complete one, concurrent writers of the same key race harmlessly (the
 copy), and a crash mid-write leaves only a temporary directory, swept when it is old.
 
 Budget: the cache holds at most ``max_bytes`` of programs (default 2 GiB), each at most
-``max_entry_bytes`` (64 MiB; the compiler enforces it, judge.compiler). Reading an entry touches its
-``meta.json`` (the recency), and each publish evicts the least recently used entries until the total
-fits; the entry just published, and any used in the last two minutes (a judge may be copying it), are
-never evicted, so the cache may pass its budget for that long. An evicted entry is renamed into
+``max_entry_bytes`` (64 MiB; a bigger program is judged uncached, judge.compiler). Reading an entry
+touches its ``meta.json`` (the recency), and each publish evicts the least recently used entries until
+the total fits; the entry just published, and any used in the last two minutes (a judge may be copying
+it), are never evicted, so the cache may pass its budget for that long. An evicted entry is renamed into
 ``tmp/`` first (one atomic step: readers see it or not) and removed there. Entries are the judge's:
 directories 0755, files 0644 (0755 when executable), owned by the user running the judge; symlinks
 are not kept.
@@ -103,7 +103,7 @@ class CompileCache:
     ) -> None:
         self.root = root
         self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes  # one compiled program; bigger: a compilation error
+        self.max_entry_bytes = max_entry_bytes  # one compiled program; bigger: judged uncached
         self.grace = _EVICTION_GRACE_SECONDS
         try:
             (root / "tmp").mkdir(parents=True, exist_ok=True)

@@ -52,17 +52,27 @@ def compile_program(
     config: SandboxConfig,
     main_code: str = "",
     work_root: Path | None = None,
+    max_program_bytes: int | None = None,
 ) -> Program:
-    """Compile ``sources`` (file name -> content; the first is the main file) or fetch them from the cache."""
+    """Compile ``sources`` (file name -> content; the first is the main file) or fetch them from the cache.
+
+    ``max_program_bytes`` (default: the cache's entry size) is the largest file the compiler may write
+    and the largest program: over it, a compilation error, as DOMjudge's script_filesize_limit. A
+    program within it but too big for one cache entry is judged uncached: it lives in a scratch dir
+    under ``work_root`` (the caller's, deleted with it) or else in the cache's scratch (swept later).
+    """
+    cap = cache.max_entry_bytes if max_program_bytes is None else max_program_bytes
     tool = language.tool()
     if tool is None:
         raise LanguageUnavailable(
             f"language {language.id} ({language.name}): {language.command} not found; "
             f"install: {language.install_hint}"
         )
-    key = cache_key(language.id, language.toolchain_identity(), language.compile_flags(), sources)
+    flags = language.compile_flags() + language.entry_identity(main_code)
+    key = cache_key(language.id, language.toolchain_identity(), flags, sources)
     hit = cache.get(key)
-    if hit is not None:
+    # Entries from before size failures stopped being cached: the cap is a setting, compile again.
+    if hit is not None and not (not hit.ok and "File size limit exceeded" in hit.log):
         return Program(language, hit.ok, hit.log, hit.files, cached=True)
     with tempfile.TemporaryDirectory(prefix="cpelo-compile-", dir=work_root) as tmp:
         work = Path(tmp)
@@ -77,9 +87,11 @@ def compile_program(
         ok = True
         if argv is not None:
             out, err = work / "compile.out", work / "compile.err"
-            # No file the compiler writes may be larger than a program may be (RLIMIT_FSIZE).
+            # No file the compiler writes may be larger than a program may be (RLIMIT_FSIZE); its
+            # scratch holds an object file and the program, each up to that size.
             limits = language.compile_limits()
-            limits = limits.model_copy(update={"file_size": min(limits.file_size, cache.max_entry_bytes)})
+            disk = max(limits.disk, 2 * cap + (64 << 20))
+            limits = limits.model_copy(update={"file_size": cap, "disk": disk})
             result = sandbox.run(
                 argv,
                 limits,
@@ -96,20 +108,30 @@ def compile_program(
             ok = result.status is Status.OK
             if not ok and result.status not in (Status.NONZERO_EXIT, Status.SIGNALED):
                 log += f"\ncompiler stopped: {result.status} ({result.killed_by or result.message})"
-            if not ok and (result.killed_by == "file_size" or "File size limit exceeded" in log):
-                cap = _mib(cache.max_entry_bytes)
-                log += f"\na file the compiler wrote passed the limit of {cap} for one program"
-            if result.status in (Status.TIME_LIMIT, Status.IDLE_LIMIT):
+            too_big = not ok and (result.killed_by == "file_size" or "File size limit exceeded" in log)
+            if too_big:
+                log += f"\na file the compiler wrote passed the limit of {_mib(cap)} for one program"
+            # Not cached: a time-out may not happen again, and the size cap is this judge's setting.
+            if too_big or result.status in (Status.TIME_LIMIT, Status.IDLE_LIMIT):
                 return Program(language, False, log[:LOG_LIMIT], work, cached=False)
         if ok:
             language.after_compile(main_code, build)
             size = tree_size(build) - sum(len(content) for content in sources.values())
-            if size > cache.max_entry_bytes:
-                ok = False
-                cap = _mib(cache.max_entry_bytes)
-                log += f"\ncompiled program is {_mib(size)}, over the limit of {cap} for one program"
+            if size > cap:
+                log += f"\ncompiled program is {_mib(size)}, over the limit of {_mib(cap)} for one program"
+                return Program(language, False, log[:LOG_LIMIT], work, cached=False)
+            if tree_size(build) > cache.max_entry_bytes:
+                return _uncached(language, log, build, work_root or cache.root / "tmp")
         entry = cache.put(key, ok=ok, log=log[:LOG_LIMIT], files=build)
     return Program(language, entry.ok, entry.log, entry.files, cached=False)
+
+
+def _uncached(language: Language, log: str, build: Path, scratch: Path) -> Program:
+    """A program too big for one cache entry, moved out of the compile's scratch before it is deleted."""
+    home = Path(tempfile.mkdtemp(prefix="cpelo-uncached-", dir=scratch))
+    shutil.move(build, home / "files")
+    seal(home / "files")
+    return Program(language, True, log[:LOG_LIMIT], home / "files", cached=False)
 
 
 def _mib(size: int) -> str:

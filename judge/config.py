@@ -27,8 +27,13 @@ class JudgeConfig(BaseModel):
     compile_cache_max_bytes: int = Field(
         2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
     )
+    # DOMjudge's script_filesize_limit (2.5 GiB) bounds what its compiler may write; a bigger program
+    # is its COMPILER-ERROR, and a smaller one is judged however big (DOMjudge's hello test-memstatic).
     max_program_bytes: int = Field(
-        64 * 1024**2, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+        2560 * 1024**2, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+    )
+    compile_cache_max_entry_bytes: int = Field(
+        64 * 1024**2, gt=0, description="largest program the compile cache keeps; bigger: judged uncached"
     )
     work_dir: Path | None = Field(None, description="where scratch directories go; None: the system temp")
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig, description="how programs are run")

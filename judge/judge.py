@@ -7,6 +7,7 @@ RUNTIME_ERROR, SANDBOX_ERROR -> JUDGE_ERROR; a clean exit goes to the checker.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,16 +15,17 @@ from pathlib import Path
 import sandbox
 from judge.box import run_box, run_stdin
 from judge.checkers.checker import Checker, prepare_checker
-from judge.checkers.external import ExternalChecker, describe_failure, next_pass_input
+from judge.checkers.external import ExternalChecker, describe_failure, feedback_dir, next_pass_input
 from judge.checkers.outcome import CheckOutcome
 from judge.compile_cache import CompileCache
 from judge.compiler import Program, SandboxFailure, _open_permissions, compile_program
 from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.helper_programs import build_program
-from judge.interactive import Interactor, run_interactive
+from judge.interactive import InteractiveRun, Interactor, run_interactive
 from judge.languages import get_language, language_for_file
 from judge.languages.base import Language
+from judge.submission_files import directory_sources
 from judge.task import CheckerKind, InteractorProtocol, JudgeTask, TestCase
 from judge.time_limits import CONFIRM_RUNS, faster, hard_limit, landed_near_the_limit
 from judge.verdict import MESSAGE_LIMIT, JudgeResult, TestResult, Verdict
@@ -53,7 +55,10 @@ def run_verdict(language: Language, result: RunResult, output_tail: bytes, task:
     if ran_out and result.cpu_time > task.time_limit:
         return Verdict.TIME_LIMIT_EXCEEDED
     if result.status is Status.OK:
-        return Verdict.MEMORY_LIMIT_EXCEEDED if result.peak_memory > task.memory_limit else None
+        if result.peak_memory > task.memory_limit:
+            return Verdict.MEMORY_LIMIT_EXCEEDED
+        # Truncated output (output_overflow "truncate") of a run that ended well: DOMjudge's output-limit.
+        return Verdict.OUTPUT_LIMIT_EXCEEDED if result.stdout_bytes > task.output_limit else None
     failed = result.status in (Status.NONZERO_EXIT, Status.SIGNALED)
     if failed and (language.memory_exceeded(result, output_tail) or result.peak_memory > task.memory_limit):
         return Verdict.MEMORY_LIMIT_EXCEEDED
@@ -64,7 +69,11 @@ def solution_limits(language: Language, task: JudgeTask) -> sandbox.Limits:
     """The language's limits for the task. The wall-clock limit stays the sandbox's 2 x TL + 1 s: the
     sandbox does not count time spent waiting for a core as idle (schedstat run_delay), so a busy
     program starved of a CPU on a loaded host still reaches its CPU limit (TLE) instead of IDLENESS."""
-    return language.run_limits(hard_limit(task.time_limit), task.memory_limit, task.output_limit)
+    limits = language.run_limits(hard_limit(task.time_limit), task.memory_limit, task.output_limit)
+    # An interactive solution's stdout is the interactor's input: it is never truncated.
+    if task.output_overflow == "truncate" and task.interactor is None:
+        limits = limits.model_copy(update={"stdout_truncate": True})
+    return limits
 
 
 def _tail(path: Path) -> bytes:
@@ -99,7 +108,7 @@ class Judge:
         self.cache = CompileCache(
             self.config.compile_cache,
             max_bytes=self.config.compile_cache_max_bytes,
-            max_entry_bytes=self.config.max_program_bytes,
+            max_entry_bytes=min(self.config.compile_cache_max_entry_bytes, self.config.max_program_bytes),
         )
         self.sandbox_config = self.config.sandbox
 
@@ -110,9 +119,11 @@ class Judge:
         language: str | Language | None = None,
         *,
         run_all: bool = False,
+        entrypoint: str | None = None,
     ) -> JudgeResult:
-        """Judge ``source`` (program text, or a Path to read) against every test of ``task``, in order."""
-        lang, code = self._source(source, language)
+        """Judge ``source`` (program text, a Path to read, or a directory of files whose main one is
+        ``entrypoint`` when given) against every test of ``task``, in order."""
+        lang, files, code = self._files(source, language, entrypoint)
         work_root = self.config.work_dir
         if work_root is not None:
             work_root.mkdir(parents=True, exist_ok=True)
@@ -120,7 +131,7 @@ class Judge:
             work = Path(tmp)
             work.chmod(0o755)
             try:
-                program = self._compile(lang, code, work)
+                program = self._compile(lang, files, code, work)
             except SandboxFailure as exc:
                 return JudgeResult.judge_error(str(exc), lang.id)
             if not program.ok:
@@ -142,17 +153,29 @@ class Judge:
 
     def compile(self, source: str | Path, language: str | Language | None = None) -> Program:
         """Compile a submission (or fetch it from the cache) without running it."""
-        return self._compile(*self._source(source, language), None)
+        return self._compile(*self._files(source, language), None)
 
-    def _compile(self, lang: Language, code: str, work_root: Path | None) -> Program:
+    def _compile(self, lang: Language, files: dict[str, bytes], code: str, work_root: Path | None) -> Program:
         return compile_program(
             lang,
-            {lang.source_filename(code): code.encode()},
+            files,
             cache=self.cache,
             config=self.sandbox_config,
             main_code=code,
             work_root=work_root,
+            max_program_bytes=self.config.max_program_bytes,
         )
+
+    def _files(
+        self, source: str | Path, language: str | Language | None, entrypoint: str | None = None
+    ) -> tuple[Language, dict[str, bytes], str]:
+        """The language, the files to build and the main file's text of a submission (program text, a
+        source file, or a directory of files: judge.submission_files)."""
+        if isinstance(source, Path) and source.is_dir():
+            chosen = None if language is None else self._language(source, language)
+            return directory_sources(source, chosen, entrypoint)
+        lang, code = self._source(source, language)
+        return lang, {lang.source_filename(code): code.encode()}, code
 
     def _source(self, source: str | Path, language: str | Language | None) -> tuple[Language, str]:
         """The language and the program text of a submission given as text or as a file."""
@@ -292,27 +315,55 @@ class Judge:
     ) -> TestResult:  # fmt: skip
         assert sub.interactor is not None
         fresh = self.config.fresh_box
-        with (
-            run_box(sub.boxes / "solution", fresh=fresh) as sol_box,
-            run_box(sub.boxes / "interactor", fresh=True) as inter_box,
+        # As for a plain run: a run over the time limit that ended short of the hard limit is run again
+        # (solution and interactor afresh) and the fastest counts. A later pass starts each attempt
+        # from the feedback the earlier passes left, and keeps the fastest attempt's.
+        feedback = feedback_dir(sub.work)
+        before, kept = sub.work / "feedback.before", sub.work / "feedback.kept"
+        for scratch in (before, kept):
+            shutil.rmtree(scratch, ignore_errors=True)
+        if keep_feedback and feedback.is_dir():
+            shutil.copytree(feedback, before, symlinks=True)
+        run: InteractiveRun | None = None
+        attempts, last_kept = 0, True
+        while run is None or (
+            landed_near_the_limit(run.solution, sub.task.time_limit) and attempts <= CONFIRM_RUNS
         ):
-            run = run_interactive(
-                sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
-                solution_home=sub.home, solution_stderr=stderr, solution_box=sol_box,
-                interactor_box=inter_box, work=sub.work, input_file=pass_input, keep_feedback=keep_feedback,
-                copy_back=not fresh,
-            )  # fmt: skip
+            if attempts and before.is_dir():
+                shutil.rmtree(feedback, ignore_errors=True)
+                shutil.copytree(before, feedback, symlinks=True)
+            with (
+                run_box(sub.boxes / "solution", fresh=fresh) as sol_box,
+                run_box(sub.boxes / "interactor", fresh=True) as inter_box,
+            ):
+                attempt = run_interactive(
+                    sub.interactor, test, solution_argv=argv, solution_limits=limits, solution_env=env,
+                    solution_home=sub.home, solution_stderr=stderr, solution_box=sol_box,
+                    interactor_box=inter_box, work=sub.work, input_file=pass_input,
+                    keep_feedback=keep_feedback, copy_back=not fresh,
+                )  # fmt: skip
+            attempts += 1
+            last_kept = run is None or faster(attempt.solution, run.solution)
+            if last_kept:
+                run = attempt
+                if landed_near_the_limit(attempt.solution, sub.task.time_limit):
+                    shutil.rmtree(kept, ignore_errors=True)
+                    shutil.copytree(feedback, kept, symlinks=True)
+        if not last_kept and kept.is_dir():
+            shutil.rmtree(feedback, ignore_errors=True)
+            kept.rename(feedback)
+        assert run is not None
         sol = run.solution
         own = run_verdict(sub.language, sol, _tail(stderr), sub.task)
         inter = run.outcome
         message = f"{inter.message} [interactor: {run.interactor.cpu_time:.3f} s CPU]".strip()
         if own is not None and (run.solution_first or inter.verdict is Verdict.OK):
             detail = f"{_failure_message(sol, stderr)}; interactor: {inter.message}"
-            return _test_result(test, sol, own, detail)
+            return _test_result(test, sol, own, detail, attempts)
         if inter.verdict is not Verdict.OK:
-            return _test_result(test, sol, inter.verdict, message)
+            return _test_result(test, sol, inter.verdict, message, attempts)
         if own is not None:
-            return _test_result(test, sol, own, _failure_message(sol, stderr))
+            return _test_result(test, sol, own, _failure_message(sol, stderr), attempts)
         checker = sub.checker
         if (
             sub.interactor.spec.protocol is InteractorProtocol.TESTLIB
@@ -320,8 +371,8 @@ class Judge:
             and checker.spec.kind is CheckerKind.TESTLIB
         ):
             outcome: CheckOutcome = checker.check(test, run.interactor_output, sub.work)
-            return _test_result(test, sol, outcome.verdict, outcome.message)
-        return _test_result(test, sol, Verdict.OK, message)
+            return _test_result(test, sol, outcome.verdict, outcome.message, attempts)
+        return _test_result(test, sol, Verdict.OK, message, attempts)
 
 
 def _fresh_files(*paths: Path) -> None:

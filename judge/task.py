@@ -89,6 +89,11 @@ class JudgeTask(BaseModel):
     )
     memory_limit: int = Field(256 * MiB, gt=0, description="bytes")
     output_limit: int = Field(64 * MiB, gt=0, description="bytes of solution output per test")
+    output_overflow: Literal["kill", "truncate"] = Field(
+        "kill",
+        description="output past output_limit: kill the run (OUTPUT_LIMIT_EXCEEDED at once), or truncate "
+        "it and let the run go on, as DOMjudge: TLE or RTE if it then fails so, else OUTPUT_LIMIT_EXCEEDED",
+    )
     checker: CheckerSpec = CheckerSpec()
     interactor: InteractorSpec | None = None
     validation_passes: int = Field(

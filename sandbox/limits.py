@@ -28,6 +28,11 @@ class Limits(BaseModel):
     stdout_bytes: int | None = Field(
         64 * MiB, ge=0, description="bytes written to stdout; over it: OUTPUT_LIMIT"
     )
+    stdout_truncate: bool = Field(
+        False,
+        description="stdout past stdout_bytes is dropped and the program runs on (DOMjudge's runguard "
+        "--streamsize); the result's stdout_bytes still counts all of it. False: killed, OUTPUT_LIMIT",
+    )
     stderr_bytes: int | None = Field(
         1 * MiB, ge=0, description="bytes written to stderr; over it: OUTPUT_LIMIT"
     )

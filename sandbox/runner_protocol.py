@@ -93,6 +93,7 @@ class RunnerCommand(BaseModel):
             "--mem", str(limits.memory or 0),
             "--out-limit", str(-1 if limits.stdout_bytes is None else limits.stdout_bytes),
             "--err-limit", str(-1 if limits.stderr_bytes is None else limits.stderr_bytes),
+            "--out-truncate", str(int(limits.stdout_truncate)),
             "--out-fd", _fd(out_fd),
             "--err-fd", _fd(err_fd),
             "--procs", str(limits.processes),

@@ -71,7 +71,7 @@ def run_unconfined(
             return RunResult(status=Status.SANDBOX_ERROR, message=f"cannot start {argv[0]}: {exc}")
         assert proc.stdout is not None and proc.stderr is not None
         pumps = [
-            _Stream("stdout", proc.stdout.fileno(), *dests["stdout"]),
+            _Stream("stdout", proc.stdout.fileno(), *dests["stdout"], truncate=limits.stdout_truncate),
             _Stream("stderr", proc.stderr.fileno(), *dests["stderr"]),
         ]
         sampled = [0]
@@ -100,8 +100,11 @@ def _high_water(status: Path) -> int:
 
 
 class _Stream:
-    def __init__(self, name: str, fd: int, dest: int | None, limit: int | None) -> None:
+    def __init__(
+        self, name: str, fd: int, dest: int | None, limit: int | None, truncate: bool = False
+    ) -> None:
         self.name, self.fd, self.dest, self.limit = name, fd, dest, limit
+        self.truncate = truncate  # over the limit: drop the excess, let the program run on
         self.count = 0
 
     def take(self, data: bytes) -> bool:
@@ -139,7 +142,7 @@ def _pump(pid: int, streams: list[_Stream], limits: Limits, start: float, peak: 
                 data = os.read(stream.fd, _CHUNK)
                 if not data:
                     sel.unregister(stream.fd)
-                elif not stream.take(data) and killed_by is None:
+                elif not stream.take(data) and killed_by is None and not stream.truncate:
                     killed_by = f"{stream.name}_bytes"
             peak[0] = max(peak[0], _high_water(status))
             now = time.monotonic()

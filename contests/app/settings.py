@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         2 * 1024**3, gt=0, description="size of the compile cache; least recently used entries evicted"
     )
     max_program_bytes: int = Field(
-        64 * MiB, gt=0, description="largest compiled program; bigger: COMPILATION_ERROR"
+        2560 * MiB, gt=0, description="largest compiled program (as DOMjudge); bigger: COMPILATION_ERROR"
     )
     work_dir: Path | None = Field(None, description="judge scratch dirs; None: temp")
 

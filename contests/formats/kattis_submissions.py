@@ -85,6 +85,8 @@ def read_submissions(submissions: Path, notes: list[str], cpp_language: str) -> 
                 solution["expectations"] = expectations
                 if "language" in meta:
                     solution["language"] = _LANGUAGES.get(str(meta["language"]), str(meta["language"]))
+                if "entrypoint" in meta:
+                    solution["entrypoint"] = str(meta["entrypoint"])
             elif not known:
                 notes.append(f"submissions/{verdict_dir.name}: unknown verdict directory, skipped")
                 break
@@ -97,6 +99,11 @@ def _source(entry: Path, solution: dict[str, Any], cpp_language: str) -> None:
     if entry.is_symlink() and not entry.exists():
         raise FormatError(entry, None, f"broken symbolic link (to {entry.readlink()})")
     path = resolved_file(entry) if entry.is_file() else entry.resolve()
+    # A program of one file is that file (2025-09: a single file stands for a directory holding it):
+    # judged as such, it follows a link stub the copy turned its symlink into.
+    files = [p for p in path.iterdir() if not p.name.startswith(".")] if path.is_dir() else []
+    if len(files) == 1 and files[0].is_file() and solution.get("entrypoint") in (None, files[0].name):
+        path = resolved_file(files[0])
     if path.is_file() and solution.get("language") is None and path.suffix.lower() in _CPP_SUFFIXES:
         solution["language"] = cpp_language
     solution["path"] = path

@@ -113,6 +113,10 @@ class Language:
     def after_compile(self, code: str, build_dir: Path) -> None:
         """Record what running needs besides the compiler's output (e.g. Java's main class)."""
 
+    def entry_identity(self, code: str) -> str:
+        """What after_compile takes from the main file, for the compile cache's key ("" if nothing)."""
+        return ""
+
     # -- running ---------------------------------------------------------------------------------
     def run_argv(self, build_dir: Path, memory_limit: int) -> list[str]:
         """The command that runs the compiled program in ``build_dir``."""
@@ -133,8 +137,13 @@ class Language:
         return f"<Language {self.id}>"
 
 
+_JAVA_NOISE = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"', re.S)
+
+
 def public_class_name(code: str, default: str = "Main") -> str:
-    """Java's file must be named after its public class; else the class holding main()."""
+    """Java's file must be named after its public class; else the class holding main(). Comments and
+    string literals are blanked first: "the public class names" in a comment names no class."""
+    code = _JAVA_NOISE.sub(lambda m: " " * len(m.group(0)), code)
     match = re.search(r"\bpublic\s+(?:final\s+|abstract\s+)*class\s+([A-Za-z_$][\w$]*)", code)
     if match:
         return match.group(1)

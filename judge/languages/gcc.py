@@ -8,6 +8,8 @@ from typing import ClassVar
 
 from judge.languages.base import Language
 
+HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx", ".h++")
+
 
 class GCCLanguage(Language):
     std: ClassVar[str]
@@ -25,7 +27,8 @@ class GCCLanguage(Language):
             f"-I{build_dir}",
             "-o",
             str(build_dir / "main"),
-            *(str(s) for s in sources),
+            # Headers are there to be included, never compiled (an invalid one nobody includes is harmless).
+            *(str(s) for s in sources if s.suffix.lower() not in HEADER_SUFFIXES),
             *self.libraries,
         ]
 

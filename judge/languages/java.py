@@ -117,5 +117,8 @@ public class Main {
         # -XX:+ExitOnOutOfMemoryError prints "Terminating due to java.lang.OutOfMemoryError" (stdout), exit 3.
         return b"java.lang.OutOfMemoryError" in output_tail
 
+    def entry_identity(self, code: str) -> str:
+        return f" main-class={public_class_name(code)}"
+
     def after_compile(self, code: str, build_dir: Path) -> None:
         (build_dir / "MAIN_CLASS").write_text(public_class_name(code) + "\n")

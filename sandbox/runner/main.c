@@ -68,6 +68,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--mem")) O.mem = num(v);
         else if (!strcmp(k, "--out-limit")) O.out_limit = num(v);
         else if (!strcmp(k, "--err-limit")) O.err_limit = num(v);
+        else if (!strcmp(k, "--out-truncate")) O.out_truncate = num(v) != 0;
         else if (!strcmp(k, "--out-fd")) O.out_fd = (int)num(v);
         else if (!strcmp(k, "--err-fd")) O.err_fd = (int)num(v);
         else if (!strcmp(k, "--procs")) O.procs = (long)num(v);
@@ -225,7 +226,7 @@ int main(int argc, char **argv) {
                 }
                 stream_eof(s);
             }
-            if (res == 2 && !killed_by) {
+            if (res == 2 && !killed_by && !(s == &streams[0] && O.out_truncate)) {
                 killed_by = s->name;
                 ended(&end_ns);
                 kill(init, SIGKILL);

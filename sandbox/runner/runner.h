@@ -37,6 +37,7 @@
 
 struct opts {
     long long cpu_ns, wall_ns, mem, out_limit, err_limit, fsize, disk, stack;
+    int out_truncate; /* stdout past out_limit is dropped and the program runs on (DOMjudge's runguard) */
     long procs, nofile;
     int out_fd, err_fd, meta_fd;
     uid_t uid;

@@ -142,6 +142,9 @@ def test_kattis_too_slow_submissions_are_also_judged_with_the_safety_margin(tmp_
     assert any(
         "sluggish.py is sensitive to the time limit" in w and "2.5s safety margin" in w for w in warnings
     )
+    # a must-time-out submission that passed says the package's own limit contradicts its label
+    assert "upper bound" in by_name["quick.py"].note and "/ time_limit_to_tle 5" in by_name["quick.py"].note
+    assert "upper bound" not in by_name["sluggish.py"].note
 
 
 @pytest.mark.root  # judges in the native sandbox

@@ -186,3 +186,33 @@ def test_a_huge_program_is_a_compilation_error(tmp_path: Path, judge: Judge) -> 
     assert small.cache.size() < 1 << 20
     fits = small.compile('asm(".fill 4 << 20, 1, 0");\nint main() {}\n', "cpp17")
     assert fits.ok, fits.log
+
+
+def test_a_program_too_big_for_the_cache_is_judged_uncached(tmp_path: Path, judge: Judge) -> None:
+    """Over the cache's entry size but within the program limit (DOMjudge's hello test-memstatic: a
+    512 MiB static array): not a compilation error, judged from a scratch copy, nothing cached."""
+    from judge.config import JudgeConfig
+    from judge.task import JudgeTask, TestCase
+    from judge.verdict import Verdict
+
+    small = Judge(
+        JudgeConfig(
+            compile_cache=tmp_path / "cache",
+            compile_cache_max_entry_bytes=2 << 20,
+            max_program_bytes=64 << 20,
+            work_dir=tmp_path / "work",
+            sandbox=judge.sandbox_config,
+        )
+    )
+    code = '#include <cstdio>\nchar a[8 << 20] = {1};\nint main() { std::puts(a[0] == 1 ? "big" : "?"); }\n'
+    program = small.compile(code, "cpp17")
+    assert program.ok and not program.cached, program.log
+    assert small.cache.size() < 1 << 20
+    (tmp_path / "in").write_text("")
+    (tmp_path / "ans").write_text("big\n")
+    test = TestCase(index=1, input=tmp_path / "in", answer=tmp_path / "ans")
+    task = JudgeTask(id="big", tests=(test,), time_limit=2.0)
+    result = small.judge(task, code, "cpp17")
+    assert result.verdict is Verdict.OK, result
+    assert small.cache.size() < 1 << 20
+    assert not any((tmp_path / "work").iterdir())  # the uncached copy went with the judging's scratch

@@ -130,3 +130,28 @@ def test_interactor_wrong_answer_wins_over_later_crash(
     task = _interactive_task(make_task, tmp_path, protocol)
     result = judge.judge(task, WA_THEN_CRASH, "python3")
     assert result.verdict is Verdict.WRONG_ANSWER, result.tests[0].checker_message
+
+
+def test_interactive_run_just_over_the_limit_is_run_again(
+    judge: Judge, make_task: MakeTask, tmp_path: Path
+) -> None:
+    """As for a plain run (test_verdicts): over the limit but short of the hard limit, the solution and
+    the interactor run again and the fastest counts. The solution burns 1.1 s of CPU on its first run
+    only (a file it leaves in its kept box tells; fresh_box=False as in the plain-run test)."""
+    judge = Judge(judge.config.model_copy(update={"fresh_box": False}))
+    task = _interactive_task(make_task, tmp_path, InteractorProtocol.KATTIS)
+    task = task.model_copy(update={"tests": task.tests[:1]})
+    slow_once = (
+        "import os, time\n"
+        "if not os.path.exists('ran'):\n"
+        "    open('ran', 'w').close()\n"
+        "    end = time.process_time() + 1.1\n"
+        "    while time.process_time() < end: pass\n" + BINARY_SEARCH
+    )
+    result = judge.judge(task, slow_once, "python3")
+    [test] = result.tests
+    assert result.verdict is Verdict.OK and test.runs >= 2, result
+    assert "found in" in test.checker_message  # the kept attempt's feedback
+    slow = "import time\nend = time.process_time() + 5\nwhile time.process_time() < end: pass\n"
+    tle = judge.judge(task, slow, "python3")
+    assert tle.verdict is Verdict.TIME_LIMIT_EXCEEDED and tle.tests[0].runs == 1  # killed at the hard limit

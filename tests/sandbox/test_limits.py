@@ -348,3 +348,23 @@ def test_unconfined_peak_is_the_programs_not_the_judges(tmp_path: Path) -> None:
     ).stdout.split()  # fmt: skip
     assert out[0] == Status.NONZERO_EXIT.value and out[1] == "4", out
     assert int(out[2]) < 64 * MiB, out
+
+
+@pytest.mark.parametrize("backend", ["native", "unconfined"])
+def test_truncated_stdout_keeps_the_limit_and_the_program_running(
+    tmp_path: Path, config: SandboxConfig, backend: str
+) -> None:
+    """stdout_truncate (DOMjudge's runguard --streamsize): bytes past the limit are dropped and counted,
+    the program is not killed for them and exits as it would have."""
+    if backend == "unconfined":
+        config = SandboxConfig(backend="unconfined", allow_unconfined=True)
+    out = tmp_path / "out"
+    code = "import sys\nfor _ in range(300): sys.stdout.write('x' * 1023 + '\\n')\nsys.exit(3)"
+    limits = Limits(cpu_time=5.0, stdout_bytes=100_000, stdout_truncate=True)
+    r = run([PY, "-c", code], limits, workdir=tmp_path, stdout=out, config=config)
+    assert r.status == Status.NONZERO_EXIT and r.exit_code == 3, r
+    assert r.stdout_bytes == 300 * 1024
+    assert out.stat().st_size == 100_000
+    killed = run([PY, "-c", code], limits.model_copy(update={"stdout_truncate": False}), workdir=tmp_path,
+                 stdout=out, config=config)  # fmt: skip
+    assert killed.status == Status.OUTPUT_LIMIT, killed

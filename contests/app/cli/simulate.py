@@ -140,6 +140,13 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     help="cluster/majority: mutate the public examples, or ask the agent (openai) for inputs, kept when the "
     "problem's input validator accepts them.",
 )
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Multiply every time limit (judging on slower hardware); recorded in the results and reports.",
+)
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option(
     "--protocol",
@@ -192,6 +199,7 @@ def simulate(
     orders: int,
     select: str | None,
     extra_inputs: int,
+    time_scale: float,
     extra_inputs_from: str,
     filter_samples: bool,
     protocol: str | None,
@@ -256,6 +264,7 @@ def simulate(
             "policy": policy,
             "select": select or ("filter-examples" if filter_samples else policy),
             "extra_inputs": extra_inputs,
+            "time_scale": time_scale,
             "extra_inputs_from": extra_inputs_from,
             "curve": with_curve,
             "n_orders": orders,

@@ -82,6 +82,8 @@ def print_summary(results: Results) -> None:
     if results.filter_samples:
         policy += ", samples failing the examples filtered" + (" (counted)" if results.filter_counted else "")
     head.add_row("attempts", policy)
+    if results.time_scale != 1:
+        head.add_row("time limits", f"x {results.time_scale:g} (--time-scale)")
     if results.window.after or results.window.before:
         head.add_row("window", f"after {results.window.after}  before {results.window.before}")
     if results.rating_note:

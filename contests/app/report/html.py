@@ -146,6 +146,7 @@ def _card(i: int, entry: Entry) -> str:
         f"{entry.solved} solved</dd>"
         f"<dt>samples</dt><dd>{r.samples} per problem, up to {plural(r.attempts_limit, 'attempt')} "
         f"({_e(r.attempt_policy)})</dd>"
+        f"<dt>time limits</dt><dd>x {r.time_scale:g}</dd>"
         "</dl></article>"
     )
 

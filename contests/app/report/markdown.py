@@ -56,7 +56,7 @@ def _headline(entry: Entry) -> str:
         f"estimator `{r.estimator}`, timing model `{r.timing}`; {percentile_text(r)}; "
         f"{plural(len(r.contests), 'contest')}, {plural(entry.problems, 'problem')} ({entry.solved} solved), "
         f"{plural(r.samples, 'sample')} per problem, up to {plural(r.attempts_limit, 'attempt')} "
-        f"({r.attempt_policy})"
+        f"({r.attempt_policy})" + (f", time limits x {r.time_scale:g}" if r.time_scale != 1 else "")
     )
 
 

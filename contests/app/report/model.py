@@ -261,6 +261,7 @@ COMPARED_CHOICES = {
     "timing model": lambda r: r.timing,
     "population": lambda r: r.population,
     "attempt policy": lambda r: r.attempt_policy,
+    "time scale": lambda r: f"{r.time_scale:g}x time limits",
     "samples per problem": lambda r: str(r.samples),
     "attempts per problem": lambda r: str(r.attempts_limit),
     "sample filtering": lambda r: "on" if r.filter_samples else "off",

@@ -32,7 +32,7 @@ def judge_all(
     tasks: dict[tuple[str, str], tuple[JudgeTask, str]] = {}
     for c in contests:
         for p in c.problems:
-            task = to_judge_task(p)
+            task = to_judge_task(p, time_scale=options.time_scale)
             tasks[(c.id, p.index or "")] = (task, problem_hash(task))
     keys: dict[SampleKey, str] = {}
     todo: dict[str, tuple[JudgeTask, Submission]] = {}

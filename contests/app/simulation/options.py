@@ -32,6 +32,9 @@ class SimulateOptions(BaseModel):
         description="generation-order | random-orders | filter-examples | cluster | majority | rerank:CMD",
     )
     extra_inputs: int = Field(10, ge=1, description="cluster/majority: extra inputs run per problem")
+    time_scale: float = Field(
+        1.0, gt=0, description="every time limit multiplied by this (judging on slower hardware)"
+    )
     extra_inputs_from: Literal["examples", "agent"] = Field(
         "examples", description="cluster/majority: mutate the public examples, or ask the agent for inputs"
     )

@@ -66,6 +66,7 @@ def build_results(
         attempts_limit=options.budget,
         attempt_policy=options.policy,
         select=options.select,
+        time_scale=options.time_scale,
         n_orders=len(rated.placements),
         filter_samples=options.filter_samples,
         filter_counted=options.filter_counted,
@@ -203,7 +204,9 @@ def _problem_output(
         filtered=p.filtered,
         pass_at_k={f"pass@{k}": round(pass_at_k(n, c, k), 6) for k in ks if k <= n},
         clusters=ctx.clusters,
-        time_limit_s=ctx.problem.time_limit,
+        time_limit_s=(
+            None if ctx.problem.time_limit is None else round(ctx.problem.time_limit * options.time_scale, 6)
+        ),
         memory_limit_mb=ctx.problem.memory_limit_mb,
         attempts=p.attempts,
         sample_details=[

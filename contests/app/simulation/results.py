@@ -236,6 +236,9 @@ class Results(BaseModel):
     attempts_limit: int = Field(description="most submissions per problem")
     attempt_policy: AttemptPolicy
     select: str = Field("generation-order", description="which samples were submitted, in which order")
+    time_scale: float = Field(
+        1.0, gt=0, description="every problem's time limit was multiplied by this (--time-scale)"
+    )
     n_orders: int = Field(description="random orders drawn (1 for generation-order)")
     filter_samples: bool = Field(description="samples failing the examples were not submitted (o1-ioi)")
     filter_counted: bool = Field(description="filtered samples still used up the attempt budget")

@@ -98,7 +98,7 @@ def rankings(
                 s for s in candidates
                 if _passes_examples(verdicts.get((s.contest, s.problem, s.sample)), len(p.tests.sample))
             ]  # fmt: skip
-            task = to_judge_task(p)
+            task = to_judge_task(p, time_scale=options.time_scale)
             inputs, inputs_from = _extra_inputs(c, p, options, agent, judge, task, config)
             behaviours = _behaviours(judge, task, passing, inputs, config)
             ranked = by_behaviour(options.select, [s.sample for s in passing], behaviours, len(inputs))

@@ -78,3 +78,22 @@ def test_labelled_submissions_are_consistent(name: str) -> None:
     bad = [f"{s.expected}/{s.solution}: {s.verdict} ({s.note})" for s in judged if not s.consistent]
     errors = [f.message for f in report.findings if f.severity == "error"]
     assert judged and not bad and not errors, (bad, errors)
+
+
+def test_domjudge_resource_submissions_get_domjudges_verdicts(tmp_path: Path) -> None:
+    """hello's flood of stdout is truncated and runs into the time limit (TIMELIMIT, as DOMjudge), and a
+    512 MiB static array is within DOMjudge's program size limit: judged (uncached), not a compile error."""
+    from contests.problem_loader import to_judge_task
+    from judge.config import JudgeConfig
+    from judge.judge import Judge
+    from judge.verdict import Verdict
+
+    root = shared_dir("bapctools-problems", "hello")
+    task = to_judge_task(kattis.read_kattis(root), data_dir=tmp_path / "data")
+    assert task.output_overflow == "truncate"
+    judge = Judge(JudgeConfig(compile_cache=tmp_path / "cache", work_dir=tmp_path / "work"))
+    flood = judge.judge(task, root / "submissions/time_limit_exceeded/test-fill-stdout.cc")
+    assert flood.verdict is Verdict.TIME_LIMIT_EXCEEDED, flood.tests
+    static = judge.judge(task, root / "submissions/mixed/test-memstatic.cc")
+    assert static.verdict in (Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR), static.compile_log
+    assert judge.cache.size() < 64 << 20  # the 512 MiB program was not cached

@@ -123,6 +123,24 @@ def test_demo_prints_rating_ci_and_percentile(tmp_path: Path) -> None:
     assert data["agent"] == "demo:1700" and data["contests"][0]["id"] == "cpelo-round-1"
 
 
+def test_time_scale_is_applied_and_recorded(tmp_path: Path) -> None:
+    """--time-scale multiplies every limit judged with, and the results and the table say so."""
+    cdir = write_contest(tmp_path)
+    replay = write_replay(tmp_path / "r.jsonl", "mini-round", {"A": [SUM_OK], "B": [MAX_OK]})
+    args = ["simulate", str(cdir), "--agent", f"replay:{replay}", "--samples", "1"]
+    plain = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "plain.json"), "--json"])
+    scaled_out = ["--out", str(tmp_path / "scaled.json"), "--time-scale", "2.5"]
+    scaled = CliRunner().invoke(cli, [*args, *scaled_out, "--json"])
+    assert plain.exit_code == 0 and scaled.exit_code == 0, scaled.output
+    before, data = json.loads(plain.output), json.loads(scaled.output)
+    assert before["time_scale"] == 1.0 and data["time_scale"] == 2.5
+    a, a_before = data["contests"][0]["problems"][0], before["contests"][0]["problems"][0]
+    assert a["time_limit_s"] == 2.5 * a_before["time_limit_s"]
+    assert data["judged"] == 2  # a scaled limit is another task: judged anew
+    table = CliRunner().invoke(cli, [*args, *scaled_out])
+    assert table.exit_code == 0 and "x 2.5 (--time-scale)" in table.output, table.output
+
+
 def test_simulate_with_openai_agent_against_fake_server(tmp_path: Path, server: FakeServer) -> None:
     cdir = write_contest(tmp_path)
     out = tmp_path / "openai.json"
