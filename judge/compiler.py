@@ -118,7 +118,8 @@ def _mib(size: int) -> str:
 
 def _read_log(path: Path) -> str:
     try:
-        return path.read_bytes()[:LOG_LIMIT].decode("utf-8", "replace")
+        with open(path, "rb") as f:  # a hostile source can make the compiler write gigabytes of errors
+            return f.read(LOG_LIMIT).decode("utf-8", "replace")
     except OSError:
         return ""
 

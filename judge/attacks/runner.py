@@ -11,7 +11,7 @@ from judge.attacks.table import JUDGE_ATTACKS, JudgeAttack, Protection
 from judge.config import JudgeConfig
 from judge.errors import JudgeError
 from judge.judge import Judge
-from judge.task import InteractorProtocol, InteractorSpec, JudgeTask, TestCase
+from judge.task import CheckerSpec, InteractorProtocol, InteractorSpec, JudgeTask, TestCase
 from judge.verdict import JudgeResult, Verdict
 from sandbox import SandboxConfig
 from sandbox.attacks import AttackOutcome
@@ -53,6 +53,7 @@ def _task(attack: JudgeAttack, data: Path) -> JudgeTask:
         time_limit=attack.time_limit,
         memory_limit=MEMORY_LIMIT,
         interactor=interactor,
+        checker=CheckerSpec(kind=attack.checker),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from judge.task import CheckerKind
 from judge.verdict import Verdict
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,7 @@ class JudgeAttack(BaseModel):
     inputs: tuple[str, ...] = Field((), description="the tests' inputs, one per test")
     answer: str | None = Field(None, description='"63 MiB of tokens": a large answer; default "0"')
     interactor: str | None = Field(None, description="a Kattis-protocol interactor in programs/")
+    checker: CheckerKind = Field(CheckerKind.TOKENS, description="a built-in checker comparing the output")
     time_limit: float = 2.0
     message_contains: str | None = Field(None, description="text the first test's message must show")
     control: tuple[Protection, ...] = Field((), description="the protections a negative control switches off")

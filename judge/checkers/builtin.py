@@ -152,14 +152,13 @@ def check_yesno(output: Data, answer: Data) -> CheckOutcome:
 def builtin_check(
     spec: CheckerSpec, output: Data, answer: Data, test_args: tuple[str, ...] = ()
 ) -> CheckOutcome:
-    """``output`` and ``answer``: bytes, or files read in bounded memory (judge.checkers.stream; not the
-    Kattis default validator, which reads both whole as problemtools' does)."""
+    """``output`` and ``answer``: bytes, or files read in bounded memory (judge.checkers.stream)."""
     if spec.kind is CheckerKind.KATTIS_DEFAULT:
         try:
             args = parse_args([*spec.flags, *test_args])
         except CheckerSetupError as exc:
             return CheckOutcome(Verdict.JUDGE_ERROR, str(exc))
-        return check_kattis_default(_whole(output), _whole(answer), args)
+        return check_kattis_default(output, answer, args)
     if spec.kind is CheckerKind.EXACT:
         return check_exact(output, answer)
     if spec.kind is CheckerKind.LINES:
@@ -177,7 +176,3 @@ class BuiltinChecker:
 
     def check(self, test: TestCase, output: Path, work: Path) -> CheckOutcome:
         return builtin_check(self.spec, output, test.answer, test.checker_args)
-
-
-def _whole(data: Data) -> bytes:
-    return data if isinstance(data, bytes) else data.read_bytes()

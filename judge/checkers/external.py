@@ -40,7 +40,8 @@ def describe_failure(result: RunResult) -> str:
 def read_message(path: Path) -> str:
     """The start of what a helper wrote to ``path`` (kept per test), or "" when there is nothing."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:  # a checker may write far more than we keep
+            data = f.read(MESSAGE_LIMIT)
     except OSError:
         return ""
     return data[:MESSAGE_LIMIT].decode("utf-8", "replace").strip()

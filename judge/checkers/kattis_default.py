@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice, zip_longest
 
 from judge.checkers.outcome import CheckOutcome
+from judge.checkers.stream import Data, Item, runs, same_bytes, same_folded, shown, tokens
 from judge.errors import CheckerSetupError
 from judge.verdict import Verdict
 
-_WHITESPACE = re.compile(rb"([ \t\n\v\f\r]+)")
+C_SPACE = b" \t\n\v\f\r"  # C isspace() in the "C" locale
 _DECIMAL = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _HEX = re.compile(rb"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?")
 
@@ -82,17 +84,23 @@ def c_double(token: bytes) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _show(token: bytes) -> str:
-    text = token.decode("utf-8", "replace")
-    return text if len(text) <= 40 else text[:37] + "..."
+def _show(token: Item) -> str:
+    text = shown(token).decode("utf-8", "replace")
+    return text if len(text) <= 40 and isinstance(token, bytes) else text[:37] + "..."
 
 
-def _tokens_equal(judge: bytes, team: bytes, args: DefaultValidatorArgs) -> str | None:
+def _number(token: Item) -> float | None:
+    # A token longer than stream.CAP (1 MiB) is kept as a digest: never a number (strtod would read one
+    # only as a megabyte of digits, which no answer file holds).
+    return c_double(token) if isinstance(token, bytes) else None
+
+
+def _tokens_equal(judge: Item, team: Item, args: DefaultValidatorArgs) -> str | None:
     """None when equal, else why not."""
     if args.use_floats:
-        expected = c_double(judge)
+        expected = _number(judge)
         if expected is not None:
-            found = c_double(team)
+            found = _number(team)
             if found is None:
                 return f"expected a float, got '{_show(team)}'"
             diff = abs(expected - found)
@@ -102,34 +110,72 @@ def _tokens_equal(judge: bytes, team: bytes, args: DefaultValidatorArgs) -> str 
                     f"difference {diff:.6g} (abs tol {args.abs_tol:g}, rel tol {args.rel_tol:g})"
                 )
             return None
-    same = judge == team if args.case_sensitive else judge.lower() == team.lower()
+    same = same_bytes(judge, team) if args.case_sensitive else same_folded(judge, team)
     return None if same else f"string tokens differ: judge '{_show(judge)}', team '{_show(team)}'"
 
 
-def check_kattis_default(output: bytes, answer: bytes, args: DefaultValidatorArgs) -> CheckOutcome:
+def _split_form(data: Data) -> Iterator[Item]:
+    """What ``re.split(b"([ws]+)", data)`` gives, streamed: token, whitespace, token, ..., token, where
+    the first and the last token may be empty."""
+    want_token = True
+    for is_blank, run in runs(data, C_SPACE):
+        if want_token and is_blank:
+            yield b""
+        yield run
+        want_token = is_blank
+    if want_token:
+        yield b""
+
+
+BATCH = 4096  # items compared as one list: identical stretches cost C speed, not a Python loop each
+
+
+class _Differences:
+    """The positions where two item streams differ, in order, as (index, team, judge) with None past
+    either's end; identical stretches are skipped a batch at a time. ``compared`` counts the positions
+    read so far."""
+
+    def __init__(self, team: Iterator[Item], judge: Iterator[Item]) -> None:
+        self.team, self.judge = team, judge
+        self.compared = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Item | None, Item | None]]:
+        while True:
+            team, judge = list(islice(self.team, BATCH)), list(islice(self.judge, BATCH))
+            if not team and not judge:
+                return
+            base = self.compared
+            self.compared += max(len(team), len(judge))
+            if team != judge:
+                for k, (a, b) in enumerate(zip_longest(team, judge)):
+                    if a != b:
+                        yield base + k, a, b
+
+
+def check_kattis_default(output: Data, answer: Data, args: DefaultValidatorArgs) -> CheckOutcome:
+    """Both read as they go (bytes or files): the judge's memory stays bounded whatever a program prints.
+    Identical items are equal under every argument (a number equals itself within any tolerance), so
+    only differing ones are looked at."""
     if args.space_change_sensitive:
-        # Alternating [token, whitespace, token, ..., token]; the first/last token may be empty.
-        team_parts, judge_parts = _WHITESPACE.split(output), _WHITESPACE.split(answer)
-        for i, (team, judge) in enumerate(zip(team_parts, judge_parts, strict=False)):
-            if i % 2 == 1 and team != judge:
+        parts = _Differences(_split_form(output), _split_form(answer))
+        for i, team, judge in parts:
+            if team is None or judge is None:
+                return CheckOutcome(Verdict.WRONG_ANSWER, "space change error: different number of tokens")
+            if i % 2 == 1:
                 return CheckOutcome(Verdict.WRONG_ANSWER, f"space change error before token {i // 2 + 2}")
-            if i % 2 == 0 and (bool(team) != bool(judge)):
+            if bool(team) != bool(judge):
                 return CheckOutcome(Verdict.WRONG_ANSWER, f"space change error near token {i // 2 + 1}")
-            if i % 2 == 0 and judge and (why := _tokens_equal(judge, team, args)) is not None:
+            if (why := _tokens_equal(judge, team, args)) is not None:
                 return CheckOutcome(Verdict.WRONG_ANSWER, f"token {i // 2 + 1}: {why}")
-        if len(team_parts) != len(judge_parts):
-            return CheckOutcome(Verdict.WRONG_ANSWER, "space change error: different number of tokens")
-        return CheckOutcome(Verdict.OK, f"ok {len(judge_parts) // 2} tokens, same whitespace")
-    team_tokens, judge_tokens = output.split(), answer.split()
-    for i, (team, judge) in enumerate(zip(team_tokens, judge_tokens, strict=False), start=1):
+        return CheckOutcome(Verdict.OK, f"ok {parts.compared // 2} tokens, same whitespace")
+    judge_tokens = tokens(answer, C_SPACE)
+    found = _Differences(tokens(output, C_SPACE), judge_tokens)
+    for i, team, judge in found:
+        if team is None:
+            total = found.compared + sum(1 for _ in judge_tokens)  # this batch, then the rest
+            return CheckOutcome(Verdict.WRONG_ANSWER, f"team output ended after {i} of {total} tokens")
+        if judge is None:
+            return CheckOutcome(Verdict.WRONG_ANSWER, f"trailing output: '{_show(team)}'")
         if (why := _tokens_equal(judge, team, args)) is not None:
-            return CheckOutcome(Verdict.WRONG_ANSWER, f"token {i}: {why}")
-    if len(team_tokens) < len(judge_tokens):
-        return CheckOutcome(
-            Verdict.WRONG_ANSWER, f"team output ended after {len(team_tokens)} of {len(judge_tokens)} tokens"
-        )
-    if len(team_tokens) > len(judge_tokens):
-        return CheckOutcome(
-            Verdict.WRONG_ANSWER, f"trailing output: '{_show(team_tokens[len(judge_tokens)])}'"
-        )
-    return CheckOutcome(Verdict.OK, f"ok {len(judge_tokens)} tokens")
+            return CheckOutcome(Verdict.WRONG_ANSWER, f"token {i + 1}: {why}")
+    return CheckOutcome(Verdict.OK, f"ok {found.compared} tokens")

@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import cycle
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,8 +25,8 @@ CAP = 1024 * 1024  # longest token or line kept as bytes
 HEAD = 256  # bytes of a long item kept for messages
 
 # testlib's blanks; see the module docstring.
+TESTLIB_BLANKS = b" \t\r\n"
 _BLANKS = re.compile(rb"[ \t\r\n]+")
-_BLANK = frozenset(b" \t\r\n")
 
 Data = bytes | Path  # what a checker compares: bytes in memory, or a file read as it goes
 
@@ -106,19 +107,22 @@ class _Token:
         return item
 
 
-def tokens(data: Data) -> Iterator[Item]:
-    """The tokens of ``data`` between testlib's blanks, as ``blank_tokens(data)`` gives them."""
+def tokens(data: Data, blanks: bytes = TESTLIB_BLANKS) -> Iterator[Item]:
+    """The tokens of ``data`` between ``blanks`` (testlib's by default), as ``blank_tokens(data)`` gives
+    them."""
+    splitter = _BLANKS if blanks == TESTLIB_BLANKS else re.compile(b"[" + re.escape(blanks) + b"]+")
+    blank = frozenset(blanks)
     current = _Token()
     with _open(data) as f:
         while chunk := f.read(CHUNK):
-            parts = [part for part in _BLANKS.split(chunk) if part]
-            ends_in_space = chunk[-1] in _BLANK
+            parts = [part for part in splitter.split(chunk) if part]
+            ends_in_space = chunk[-1] in blank
             if not parts:
                 if (item := current.take()) is not None:
                     yield item
                 continue
             first = 0
-            if chunk[0] in _BLANK:
+            if chunk[0] in blank:
                 if (item := current.take()) is not None:
                     yield item
             else:  # the chunk continues the token the previous one ended in
@@ -135,6 +139,34 @@ def tokens(data: Data) -> Iterator[Item]:
                 current.add(parts[end])
     if (item := current.take()) is not None:
         yield item
+
+
+def runs(data: Data, blanks: bytes) -> Iterator[tuple[bool, Item]]:
+    """The maximal runs of ``blanks`` bytes and of other bytes, in order, as (is_blank, run): what a
+    whitespace-sensitive comparison needs. A run longer than CAP (64 MiB of spaces) is a digest too."""
+    splitter = re.compile(b"([" + re.escape(blanks) + b"]+)")
+    pending, pending_blank = _Token(), False
+    with _open(data) as f:
+        while chunk := f.read(CHUNK):
+            # split() alternates: other bytes at even indexes (first and last may be empty), blanks at odd.
+            parts = splitter.split(chunk)
+            i = 0 if parts[0] else 1
+            last = len(parts) - 1 if parts[-1] else len(parts) - 2  # the last non-empty part
+            if pending.size:
+                if (i % 2 == 1) == pending_blank:  # the chunk goes on with the pending run
+                    pending.add(parts[i])
+                    if i == last:
+                        continue
+                    i += 1
+                item = pending.take()
+                assert item is not None
+                yield pending_blank, item
+            if i < last:  # whole runs, inside the chunk
+                yield from zip(cycle((i % 2 == 1, i % 2 == 0)), parts[i:last])
+            pending.add(parts[last])  # may go on in the next chunk
+            pending_blank = last % 2 == 1
+    if (item := pending.take()) is not None:
+        yield pending_blank, item
 
 
 def blank_tokens(data: bytes) -> list[bytes]:
