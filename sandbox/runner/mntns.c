@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One number for every architecture since Linux 5.2 (the unified syscall table). */
@@ -125,15 +126,51 @@ static int template_make(const char *path) {
     return ok ? open_nsfs(path) : -1;
 }
 
+/* Prepared namespaces kept at once: one per language (its --ro paths) and host state. A changed input
+ * (a package installed, ld.so.cache rewritten) makes a new one; past this many, the others go (a run that
+ * holds one keeps it alive; the next run of theirs makes it again). */
+#define MAX_TEMPLATES 16
+/* A failure to make one is retried after this long (seconds): a host that cannot make them pays the
+ * attempt once an hour, a passing failure does not stick. */
+#define RETRY_AFTER 3600
+
+static void templates_trim(const char *dir, const char *keep) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    char names[MAX_TEMPLATES + 1][64];
+    int n = 0, over = 0;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, "t-", 2) || strchr(de->d_name, '.') || strlen(de->d_name) >= 64) continue;
+        if (n <= MAX_TEMPLATES) snprintf(names[n++], 64, "%s", de->d_name);
+        else over = 1;
+    }
+    closedir(d);
+    if (n <= MAX_TEMPLATES && !over) return;
+    for (int i = 0; i < n; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        if (!strcmp(p, keep)) continue;
+        umount2(p, MNT_DETACH);
+        unlink(p);
+    }
+}
+
 /* The prepared namespace for this run's inputs, made on first use; -1 if it cannot be made (remembered in
- * <path>.failed, so that a host that cannot never pays for the attempt twice). */
+ * <path>.failed for RETRY_AFTER seconds). */
 static int template_open(const char *dir) {
     char path[4096], failed[4200], lockp[4200];
     snprintf(path, sizeof path, "%s/t-%016llx", dir, root_key());
     int fd = open_nsfs(path);
     if (fd >= 0) return fd;
     snprintf(failed, sizeof failed, "%s.failed", path);
-    if (!access(failed, F_OK)) return -1;
+    struct stat fst;
+    if (!stat(failed, &fst)) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (now.tv_sec - fst.st_mtime < RETRY_AFTER) return -1;
+        unlink(failed);
+    }
     if (mkdir_p(dir, 0700)) return -1;
     snprintf(lockp, sizeof lockp, "%s/.lock", dir);
     int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -142,6 +179,7 @@ static int template_open(const char *dir) {
     fd = open_nsfs(path);
     if (fd < 0 && access(failed, F_OK)) {
         fd = template_make(path);
+        if (fd >= 0) templates_trim(dir, path);
         if (fd < 0) {
             int f = open(failed, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
             if (f >= 0) close(f);
