@@ -3,8 +3,9 @@
  * read-only root (system directories, /etc entries, /dev, the run's --ro paths), pivoted, the host's
  * mounts detached. A run then costs a copy of those ~25 mounts (setns + unshare in the clone child)
  * instead of building them, a copy of the host's mount table twice and detaching it again; the run's own
- * mounts (a fresh scratch tmpfs for /tmp and the work dir, the work dir's entries, --rw paths) are made
- * by the runner as detached trees (the mount API of Linux 5.2) and attached to the child's copy.
+ * mounts (a fresh scratch tmpfs for /tmp and the work dir, --ro paths under /tmp such as the judge's
+ * installed program, the work dir's entries, --rw paths) are made by the runner as detached trees (the
+ * mount API of Linux 5.2) and attached to the child's copy.
  *
  * Nothing of a run is ever added to the prepared namespace: the child unshares before its first mount, and
  * the shared root tmpfs is read-only. Where any piece is missing (no mount API, a work dir outside /tmp
@@ -320,25 +321,58 @@ static int scratch_mount(void) {
     return m;
 }
 
+/* --ro paths under /tmp (outside the work dir): read-only trees on mount points of the scratch /tmp. */
+static int graft_ro(struct graft *g) {
+    size_t w = strlen(O.workdir);
+    for (int i = 0; i < O.n_ro; i++) {
+        const char *p = O.ro[i];
+        char rel[4096];
+        struct stat st;
+        if (!under_tmp(p)) continue; /* in the prepared root */
+        if (!strncmp(p, O.workdir, w) && (p[w] == 0 || p[w] == '/')) return -1;
+        if (scratch_rel(p, rel, sizeof rel) || lstat(p, &st)) return -1;
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdirs_at(g->scratch_fd, rel, 0755)) return -1;
+        } else if (S_ISREG(st.st_mode)) {
+            char *slash = strrchr(rel, '/');
+            *slash = 0;
+            if (mkdirs_at(g->scratch_fd, rel, 0755)) return -1;
+            *slash = '/';
+            int fd = openat(g->scratch_fd, rel, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (fd < 0) return -1;
+            close(fd);
+        } else return -1;
+        int fd = (int)syscall(SYS_open_tree, AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (fd < 0) return -1;
+        /* Read-only for every mount nested under it, as build_root's binds. */
+        if (set_attr(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, AT_RECURSIVE)) {
+            close(fd);
+            return -1;
+        }
+        if (add(g, fd, p)) return -1;
+    }
+    return 0;
+}
+
 int graft_prepare(struct graft *g, const char *dir) {
     memset(g, 0, sizeof *g);
-    g->template_fd = g->scratch_fd = g->tmp_fd = g->work_fd = -1;
+    g->template_fd = g->scratch_fd = -1;
     char rel[4096];
     /* The work dir's mount point is made on the run's own /tmp; the --ro paths are in the prepared root. */
     if (O.rootless || strncmp(O.workdir, "/tmp/", 5) || !O.workdir[5] || strstr(O.workdir, "/.") ||
         strstr(O.workdir, "//") || snprintf(rel, sizeof rel, "tmp/%s", O.workdir + 5) >= (int)sizeof rel)
         return -1;
-    for (int i = 0; i < O.n_ro; i++)
-        if (!strncmp(O.ro[i], "/tmp", 4) && (O.ro[i][4] == 0 || O.ro[i][4] == '/')) return -1;
     g->scratch_fd = scratch_mount();
     if (g->scratch_fd < 0) goto fail;
     if (mkdirat(g->scratch_fd, "work", 0755) || fchownat(g->scratch_fd, "work", O.uid, O.gid, AT_SYMLINK_NOFOLLOW) ||
         mkdirat(g->scratch_fd, "tmp", 01777) || fchmodat(g->scratch_fd, "tmp", 01777, 0) ||
         mkdirs_at(g->scratch_fd, rel, 0755))
         goto fail;
-    g->tmp_fd = (int)syscall(SYS_open_tree, g->scratch_fd, "tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    g->work_fd = (int)syscall(SYS_open_tree, g->scratch_fd, "work", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (g->tmp_fd < 0 || g->work_fd < 0) goto fail;
+    /* Attached in build_root's order: /tmp, the --ro paths on it, the work dir, its entries, --rw paths. */
+    int tmp_fd = (int)syscall(SYS_open_tree, g->scratch_fd, "tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tmp_fd < 0 || add(g, tmp_fd, "/tmp") || graft_ro(g)) goto fail;
+    int work_fd = (int)syscall(SYS_open_tree, g->scratch_fd, "work", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (work_fd < 0 || add(g, work_fd, O.workdir)) goto fail;
     int work = openat(g->scratch_fd, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (work < 0) goto fail;
     int r = graft_workdir(g, work);
@@ -358,20 +392,14 @@ fail:
 int graft_enter(struct graft *g) {
     /* The copy first: nothing this run mounts may land in the namespace every run starts from. */
     if (setns(g->template_fd, CLONE_NEWNS) || unshare(CLONE_NEWNS)) return errno ? errno : EPERM;
-    if (syscall(SYS_move_mount, g->tmp_fd, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) ||
-        syscall(SYS_move_mount, g->work_fd, "", AT_FDCWD, O.workdir, MOVE_MOUNT_F_EMPTY_PATH))
-        return errno;
     for (int i = 0; i < g->n; i++)
         if (syscall(SYS_move_mount, g->fd[i], "", AT_FDCWD, g->dst[i], MOVE_MOUNT_F_EMPTY_PATH)) return errno;
     return chdir("/") ? errno : 0;
 }
 
 void graft_release(struct graft *g) {
-    int *fds[] = {&g->template_fd, &g->tmp_fd, &g->work_fd};
-    for (int i = 0; i < 3; i++) {
-        if (*fds[i] >= 0) close(*fds[i]);
-        *fds[i] = -1;
-    }
+    if (g->template_fd >= 0) close(g->template_fd);
+    g->template_fd = -1;
     for (int i = 0; i < g->n; i++) {
         close(g->fd[i]);
         free(g->dst[i]);

@@ -193,8 +193,13 @@ static int base_tree(const char *R) {
     return local_masked;
 }
 
-static void expose_ro_paths(const char *R) {
-    for (int i = 0; i < O.n_ro; i++) expose(R, O.ro[i], 1, 1);
+int under_tmp(const char *path) { return !strncmp(path, "/tmp", 4) && (path[4] == 0 || path[4] == '/'); }
+
+/* `shared_only`: a prepared root holds the --ro paths outside /tmp; those under /tmp are the run's own
+ * (a program installed in the judge's scratch dir) and attached per run (mntns.c). */
+static void expose_ro_paths(const char *R, int shared_only) {
+    for (int i = 0; i < O.n_ro; i++)
+        if (!shared_only || !under_tmp(O.ro[i])) expose(R, O.ro[i], 1, 1);
 }
 
 /* The root's tmpfs (and the /usr/local mask) read-only: the program can change nothing of it. */
@@ -210,7 +215,7 @@ static void seal_root(const char *R, int local_masked) {
 void build_template_root(const char *R) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
     int local_masked = base_tree(R);
-    expose_ro_paths(R);
+    expose_ro_paths(R, 1);
     seal_root(R, local_masked);
 }
 
@@ -237,7 +242,7 @@ void build_root(void) {
     snprintf(src, sizeof src, "%s/tmp", S);
     bind_mount(src, path, 0);
 
-    expose_ro_paths(R);
+    expose_ro_paths(R, 0);
 
     /* The work dir: a directory of the scratch tmpfs, with the host work dir's entries bound into it. */
     char work[4096];
@@ -362,7 +367,8 @@ unsigned long long root_key(void) {
     const char *extra[MAX_PATHS + 2];
     int n_extra = 0;
     extra[n_extra++] = "/usr/local";
-    for (int i = 0; i < O.n_ro; i++) extra[n_extra++] = O.ro[i];
+    for (int i = 0; i < O.n_ro; i++)
+        if (!under_tmp(O.ro[i])) extra[n_extra++] = O.ro[i];
     extra[n_extra] = NULL;
     for (int l = 0; l < 3; l++) {
         const char *const *list = l < 2 ? lists[l] : extra;

@@ -162,6 +162,8 @@ void copy_back_workdir(int scratch_fd, char *const *skip, int n_skip);
 void build_template_root(const char *R);
 /* The inputs of that shared part (exposed paths and their files' identities), hashed. */
 unsigned long long root_key(void);
+/* `path` is /tmp or below: on the run's own scratch tmpfs, never in the shared part of the root. */
+int under_tmp(const char *path);
 
 /* ---------------------------------------------------------------- mntns.c: the prepared root */
 
@@ -169,11 +171,10 @@ unsigned long long root_key(void);
 struct graft {
     int template_fd;  /* the prepared namespace, or -1: the root is built per run (build_root) */
     int scratch_fd;   /* the run's scratch tmpfs, a detached mount */
-    int tmp_fd, work_fd;
-    int n;
+    int n;            /* detached trees, attached in this order: */
     int fd[MAX_PATHS * 4];
-    char *dst[MAX_PATHS * 4]; /* where each fd goes in the sandbox */
-    int n_entries;            /* the first n_entries fds are the host work dir's entries, named: */
+    char *dst[MAX_PATHS * 4]; /* where each goes in the sandbox */
+    int n_entries;            /* names of the host work dir's entries among them */
     char *entry[MAX_PATHS * 4];
 };
 

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.root
 SH = "/bin/sh"
 
 
-def _meta(workdir: Path, config: SandboxConfig, script: str) -> dict[str, object]:
+def _meta(
+    workdir: Path, config: SandboxConfig, script: str, readonly_paths: tuple[Path, ...] = ()
+) -> dict[str, object]:
     """Runs `sh -c script` through the runner directly: its meta line says which root the run had."""
     command = RunnerCommand.for_config(runner_path(config), config)
     (command.mounts / "root").mkdir(parents=True, exist_ok=True)
@@ -33,7 +35,7 @@ def _meta(workdir: Path, config: SandboxConfig, script: str) -> dict[str, object
         Limits(processes=4),
         workdir=workdir,
         env=None,
-        readonly_paths=[],
+        readonly_paths=readonly_paths,
         writable_paths=[],
         meta_fd=meta_w,
         out_fd=None,
@@ -119,3 +121,22 @@ def test_runs_see_nothing_of_each_other_and_the_template_stays(tmp_path: Path, c
     assert res.status is Status.OK, (res, out.read_text())
     assert out.read_text().split() == [str(second).split("/")[2]]
     assert _template_mounts(config) == before
+
+
+def test_a_program_installed_under_tmp_is_attached_read_only(tmp_path: Path, config: SandboxConfig) -> None:
+    """The judge installs the program in its scratch dir under /tmp and names it read-only: the run keeps
+    the prepared root (the program is attached per run, not baked into a namespace per submission)."""
+    home, box = tmp_path / "program", tmp_path / "box"
+    for d in (home, box):
+        d.mkdir()
+        os.chmod(d, 0o755)
+    (home / "prog").write_text("installed\n")
+    # Writable by anyone on the host: only the read-only attachment stops the program.
+    home.chmod(0o777)
+    (home / "prog").chmod(0o666)
+    script = f'read x < {home}/prog && test "$x" = installed && ! echo x > {home}/prog && ! touch {home}/new'
+    meta = _meta(box, config, script, (home,))
+    assert meta["root"] == "prepared"
+    assert meta["status"] == 0
+    assert (home / "prog").read_text() == "installed\n"
+    assert not (home / "new").exists()
