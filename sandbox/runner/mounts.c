@@ -212,10 +212,48 @@ static void seal_root(const char *R, int local_masked) {
         meta_error("sandbox", "remount root read-only: %s", strerror(errno));
 }
 
+/* Every entry of the tmpfs holding directory fd `dir` (not what is mounted on it) dated at the epoch. */
+static void zero_times(int dir, dev_t dev, int depth) {
+    static const struct timespec epoch[2] = {{0, 0}, {0, 0}};
+    int fd = dup(dir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        struct stat st;
+        if (fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || st.st_dev != dev) continue;
+        if (S_ISDIR(st.st_mode) && depth < 8) {
+            int sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                zero_times(sub, dev, depth + 1);
+                close(sub);
+            }
+        }
+        utimensat(dir, de->d_name, epoch, AT_SYMLINK_NOFOLLOW);
+    }
+    closedir(d);
+    futimens(dir, epoch);
+}
+
 void build_template_root(const char *R) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
     int local_masked = base_tree(R);
     expose_ro_paths(R, 1);
+    /* A root shared by many runs must not date the run that made it: its own entries (/, /etc, /dev, the
+     * symlinks, the /usr/local mask) carry the epoch instead of their creation time. */
+    char usr_local[4096];
+    snprintf(usr_local, sizeof usr_local, "%s/usr/local", R);
+    const char *tops[2] = {R, local_masked ? usr_local : NULL};
+    for (int i = 0; i < 2 && tops[i]; i++) {
+        int fd = open(tops[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && !fstat(fd, &st)) zero_times(fd, st.st_dev, 0);
+        if (fd >= 0) close(fd);
+    }
     seal_root(R, local_masked);
 }
 
@@ -359,14 +397,16 @@ void copy_back_workdir(int scratch_fd, char *const *skip, int n_skip) {
 
 /* What the shared part of the root is made of: every path it exposes with its file's identity (a file
  * replaced by rename, as ldconfig replaces ld.so.cache, is a new inode that an old bind would not show),
- * and the read-only paths of the run. A prepared root made from other inputs is not this run's. */
+ * the read-only paths of the run and the runner binary that builds it. A prepared root made from other inputs is not this run's. */
 unsigned long long root_key(void) {
     unsigned long long h = 1469598103934665603ULL;
 #define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const unsigned char *)(p))[i_]) * 1099511628211ULL
     const char *const *lists[2] = {SYSTEM_DIRS, ETC_ENTRIES};
-    const char *extra[MAX_PATHS + 2];
+    const char *extra[MAX_PATHS + 3];
     int n_extra = 0;
     extra[n_extra++] = "/usr/local";
+    /* The runner's own build: another version may build the root differently. */
+    extra[n_extra++] = "/proc/self/exe";
     for (int i = 0; i < O.n_ro; i++)
         if (!under_tmp(O.ro[i])) extra[n_extra++] = O.ro[i];
     extra[n_extra] = NULL;
@@ -375,7 +415,7 @@ unsigned long long root_key(void) {
         for (; *list; list++) {
             struct stat st;
             long long id[3] = {-1, -1, -1};
-            if (!lstat(*list, &st)) { id[0] = (long long)st.st_dev; id[1] = (long long)st.st_ino; id[2] = st.st_mode; }
+            if (!(strcmp(*list, "/proc/self/exe") ? lstat(*list, &st) : stat(*list, &st))) { id[0] = (long long)st.st_dev; id[1] = (long long)st.st_ino; id[2] = st.st_mode; }
             MIX(*list, strlen(*list) + 1);
             MIX(id, sizeof id);
         }

@@ -140,3 +140,13 @@ def test_a_program_installed_under_tmp_is_attached_read_only(tmp_path: Path, con
     assert meta["status"] == 0
     assert (home / "prog").read_text() == "installed\n"
     assert not (home / "new").exists()
+
+
+def test_the_shared_root_does_not_date_the_run_that_made_it(tmp_path: Path, config: SandboxConfig) -> None:
+    """The prepared root outlives the run that made it: its own entries carry the epoch, not that run's
+    time (which another submission could read)."""
+    script = "stat -c %Y / /etc /etc/ssl /dev /bin /etc/localtime /dev/stdin /usr/local | sort -u"
+    out = tmp_path / "out"
+    res = run(["/bin/sh", "-c", script], Limits(processes=4), workdir=tmp_path, stdout=out, config=config)
+    assert res.status is Status.OK, res
+    assert out.read_text().split() == ["0"]
