@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BASE   := $(VENV)/.installed-base
 
 .PHONY: install sysdeps demo test test-vm lint typecheck pytest bench clean
 
@@ -11,16 +12,22 @@ STAMP  := $(VENV)/.installed
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-$(STAMP): pyproject.toml
+# `make demo` installs the base package only (the demo needs no extra); `make test` the dev extras,
+# which include every optional extra (openai, report, service) and the test and lint tools.
+$(BASE): pyproject.toml
 	@$(MAKE) --no-print-directory sysdeps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install -q --upgrade pip
+	@$(BIN)/pip install -q -e .
+	@touch $(BASE)
+
+$(STAMP): $(BASE)
 	@$(BIN)/pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-demo: install
+demo: $(BASE)
 	$(BIN)/cpelo demo
 
 lint: install

@@ -9,6 +9,12 @@ drawn exactly from the Elo model (Gumbel performances).
 2. Coverage: the share of 95% intervals (each estimator's own: bootstrap over contests, or for
    `difficulty` over problems) that contain R0, from 1, 5 and 50 contests, over `--coverage-runs`
    runs per R0 (all R0 pooled, and the worst R0). A calibrated interval covers 95%.
+3. Coverage per selection, for the placement estimators: `generation-order` (the first of K samples
+   is the one placed; `random-orders` places a random one, the same in distribution) and `best-of-K`,
+   a perfect selector placed by the best of K performances (the ceiling of filter-examples, cluster,
+   majority and rerank), whose true rating is exactly R0 + 400 log10 K (the maximum of K Gumbel draws
+   is a Gumbel draw shifted by ln K); the share of intervals containing that rating. The problem-level
+   selections themselves (which program passes which test) are not modelled here.
 
     .venv/bin/python bench/elo_calibration.py [--replications N] [--coverage-runs N]
 """
@@ -22,7 +28,9 @@ import numpy as np
 
 from elo.calibration import (
     CALIBRATION_RATINGS,
+    best_of_rating,
     calibrate,
+    place_best_of,
     place_contestant,
     simulate_contests,
     simulate_problems,
@@ -54,6 +62,35 @@ def coverage(
     return out
 
 
+SELECTIONS = ("generation-order", "best-of-4", "best-of-10")
+
+
+def selection_coverage(
+    n_contests: int, runs: int, n_humans: int, n_boot: int, seed: int = 2
+) -> dict[str, dict[str, dict[int, float]]]:
+    """selection -> placement estimator -> R0 -> share of 95% intervals containing the selection's true
+    rating (R0 for generation-order, R0 + 400 log10 K for best-of-K)."""
+    rng = np.random.default_rng(seed)
+    fields = simulate_contests(max(60, n_contests), n_humans, rng)
+    out: dict[str, dict[str, dict[int, float]]] = {
+        s: {n: {} for n in PLACEMENT_ESTIMATORS} for s in SELECTIONS
+    }
+    for selection in SELECTIONS:
+        k = int(selection.removeprefix("best-of-")) if selection.startswith("best-of-") else 1
+        for r0 in CALIBRATION_RATINGS:
+            truth = best_of_rating(r0, k)
+            hits = dict.fromkeys(PLACEMENT_ESTIMATORS, 0)
+            for run in range(runs):
+                chosen = [fields[i] for i in rng.choice(len(fields), n_contests, replace=False)]
+                placements = place_best_of(r0, k, chosen, rng)
+                for name in PLACEMENT_ESTIMATORS:
+                    e = estimate(name, placements, n_boot=n_boot, seed=run)
+                    hits[name] += _covers(e.ci_low, e.ci_high, truth)
+            for name in PLACEMENT_ESTIMATORS:
+                out[selection][name][r0] = hits[name] / runs
+    return out
+
+
 def _covers(low: float | None, high: float | None, r0: float) -> bool:
     return (low is None or low <= r0) and (high is None or r0 <= high)
 
@@ -66,6 +103,7 @@ def main() -> None:
     parser.add_argument("--coverage-runs", type=int, default=40)
     parser.add_argument("--coverage-boot", type=int, default=200)
     parser.add_argument("--skip-bias", action="store_true")
+    parser.add_argument("--skip-coverage", action="store_true", help="only the per-selection coverage")
     args = parser.parse_args()
     start = time.perf_counter()
     if not args.skip_bias:
@@ -92,13 +130,26 @@ def main() -> None:
         f"({args.coverage_boot} bootstrap draws): pooled (worst R0)"
     )
     print(f"{'contests':>8} " + " ".join(f"{name:>16}" for name in ESTIMATORS))
-    for n in COVERAGE_CONTESTS:
+    for n in COVERAGE_CONTESTS if not args.skip_coverage else ():
         cov = coverage(n, args.coverage_runs, args.humans, args.coverage_boot)
         cells = " ".join(
             f"{np.mean(list(cov[name].values())):>9.0%} ({min(cov[name].values()):>4.0%})"
             for name in ESTIMATORS
         )
         print(f"{n:>8} {cells}", flush=True)
+    print(
+        f"\n95% interval coverage per selection (placement estimators), {args.coverage_runs} runs per R0: "
+        "pooled (worst R0)"
+    )
+    print(f"{'selection':>16} {'contests':>8} " + " ".join(f"{name:>16}" for name in PLACEMENT_ESTIMATORS))
+    for n in COVERAGE_CONTESTS:
+        per = selection_coverage(n, args.coverage_runs, args.humans, args.coverage_boot)
+        for selection, cov in per.items():
+            cells = " ".join(
+                f"{np.mean(list(cov[name].values())):>9.0%} ({min(cov[name].values()):>4.0%})"
+                for name in PLACEMENT_ESTIMATORS
+            )
+            print(f"{selection:>16} {n:>8} {cells}", flush=True)
     print(f"({time.perf_counter() - start:.1f} s)")
 
 

@@ -47,6 +47,17 @@ class Checker(BaseModel):
         return self
 
 
+class InputValidator(BaseModel):
+    """A program that reads one test input on stdin and accepts it by its exit status (testlib's
+    validators exit 0; Kattis input validators exit 42)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Path = Field(description="the validator's source file")
+    language: str | None = Field(None, description="language id; None: from the file's extension")
+    valid_exit: int = Field(0, ge=0, le=255, description="the exit status meaning 'valid input'")
+
+
 class InteractorProtocol(StrEnum):
     TESTLIB = "testlib"
     KATTIS = "kattis"
@@ -216,6 +227,9 @@ class Problem(BaseModel):
     tests: Tests = Field(default_factory=Tests)
     checker: Checker = Field(default_factory=Checker)
     interactor: Interactor | None = None
+    input_validator: InputValidator | None = Field(
+        None, description="checks that an input is well-formed (used on inputs cpelo did not ship)"
+    )
     solutions: list[Solution] = Field(default_factory=list)
     time_multiplier: float | None = Field(None, gt=0, description="Kattis limits.time_multiplier")
     safety_margin: float | None = Field(None, gt=0, description="Kattis limits.time_safety_margin")

@@ -70,6 +70,22 @@ def place_contestant(
     return [place(c.field, float(true_rating + GUMBEL_SCALE * rng.gumbel()), 0.0) for c in contests]
 
 
+def place_best_of(
+    true_rating: float, k: int, contests: Sequence[SimulatedContest], rng: np.random.Generator
+) -> list[Placement]:
+    """A contestant that draws k performances per contest and is placed by its best one: a perfect
+    selector over k samples (the ceiling of filter-examples, cluster, majority and rerank). The maximum
+    of k Gumbel draws is a Gumbel draw shifted by ln k, so its true rating is `best_of_rating`."""
+    return [
+        place(c.field, float(true_rating + GUMBEL_SCALE * rng.gumbel(size=k).max()), 0.0) for c in contests
+    ]
+
+
+def best_of_rating(true_rating: float, k: int) -> float:
+    """The Elo-model rating of the best of k performances of a contestant of rating R0: R0 + 400 log10 k."""
+    return true_rating + GUMBEL_SCALE * math.log(k)
+
+
 def simulate_problems(
     true_rating: float, n_contests: int, per_contest: int, rng: np.random.Generator
 ) -> list[ProblemOutcomes]:

@@ -2,10 +2,12 @@
 
     cf-performance  Codeforces' performance: per contest, the smallest old rating whose delta at the
                     model's place would be <= 0, the humans' corrections included; mean over contests.
-    expected-rank   CodeElo: per contest, the rating R whose expected place 1 + sum_j P(j beats R)
-                    equals the model's place (CodeElo's formula drops the 1: their R sits about one
-                    place lower); mean over contests. Sits about 4 x |inc1 + inc2| above cf-performance,
-                    since the update at R = expected-rank still gives trunc(0) + inc1 + inc2 < 0.
+    expected-rank   CodeElo (QwenLM/CodeElo calc_rating.py): per contest, the largest integer R in
+                    [0, highest old rating + 100) whose expected place 1 + sum_j P(j beats R) is at
+                    least the number of humans not behind the model (ahead or tied), 0 when none is;
+                    mean over every contest. Bounded by construction: an outright win gives the top of
+                    that interval, a last place its bottom. Sits about 4 x |inc1 + inc2| above
+                    cf-performance, since the update there still gives trunc(0) + inc1 + inc2 < 0.
     mle             OpenAI: the rating maximising the likelihood of every placement in every contest
                     at once, each human beaten, tied (half) or lost to under the Elo probability; its
                     standard error is clustered by contest (one placement decides every pairwise outcome
@@ -16,9 +18,9 @@
                     rating from solved/failed problems of Codeforces difficulty d, each solved with
                     probability 1 / (1 + 10^((d - R)/400)), under a normal prior (named in the output).
 
-Every estimate carries a bootstrap interval over contests. A model that wins a contest outright
-has an unbounded performance there: such contests are counted in `n_unbounded` and left out of
-the means; a rating below the grid (last behind every human) is clamped to its bottom.
+Every estimate carries a bootstrap interval over contests. Under cf-performance a model that wins a
+contest outright has an unbounded performance there: such contests are counted in `n_unbounded` and
+left out of the means; a rating below the grid (last behind every human) is clamped to its bottom.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ DEFAULT_ESTIMATOR: EstimatorName = "mle"  # least biased and best covered (MEASU
 BIAS_RATINGS = (800, 1200, 1600, 2000, 2400)
 MEASURED_BIAS: dict[str, tuple[float, ...]] = {
     "cf-performance": (-141.1, -95.0, -38.7, -27.3, 6.7),
-    "expected-rank": (-81.9, -35.3, 21.8, 33.4, 68.1),
+    "expected-rank": (-77.3, -33.9, 25.7, 35.6, 75.5),  # CodeElo's rule (c35063d)
     "mle": (-5.5, -12.3, 7.6, -9.3, 0.8),
     "replay": (-85.0, -79.5, -35.0, -18.4, 21.8),
     "difficulty": (-27.3, 8.6, 3.8, -17.5, 4.6),
@@ -171,9 +173,23 @@ def contest_performance(placement: Placement) -> float:
     return model_performance(placement)
 
 
+# CodeElo searches [0, highest old rating + CODEELO_HEADROOM): a first place gets its top, not infinity.
+CODEELO_HEADROOM = 100
+# The FFT seeds carry ~1e-12 of noise: an exact seed of 1 + 0 (nobody ahead at a huge rating) must still
+# count as reaching a target of 1, or a first place would land wherever the noise dips (7973 once).
+SEED_TOLERANCE = 1e-9
+
+
 def contest_expected_rank(placement: Placement) -> float:
-    """The real rating whose expected place among this contest's humans equals the model's place."""
-    return float(crossing(placement.field.table.seed - placement.rank)[0])
+    """CodeElo's rating of one contest: the largest integer R in [1, top) with expected place
+    1 + sum_j P(j beats R) >= the humans not behind the model (ahead or tied), else 0; `top` is the
+    highest old rating + 100 (within the grid). Finite and non-increasing in the model's place."""
+    ratings = placement.field.ratings
+    top = min((int(ratings.max()) if ratings.size else 0) + CODEELO_HEADROOM, RATING_HI)
+    target = placement.better + placement.tied
+    seed = placement.field.table.seed[1 - RATING_LO : top - RATING_LO]  # R = 1 .. top - 1
+    reached = np.flatnonzero(seed >= target - SEED_TOLERANCE)
+    return float(reached[-1] + 1) if reached.size else 0.0
 
 
 def cf_performance(
@@ -203,7 +219,7 @@ def expected_rank(
         n_boot,
         level,
         seed,
-        "mean over contests of R with 1 + sum P(j beats R) = place",
+        "CodeElo: per contest the largest R < top rating + 100 with expected place >= humans not behind",
     )
 
 

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contests.agents.base import Agent, AgentError, AgentOptions, Request, Submission
+from contests.agents.base import Agent, AgentError, AgentOptions, InputWriter, Request, Submission
 from contests.agents.command import CommandAgent
 from contests.agents.demo import DemoAgent
 from contests.agents.openai import OpenAIAgent
 from contests.agents.replay import ReplayAgent
 
-__all__ = ["KINDS", "Agent", "AgentError", "AgentOptions", "Request", "Submission", "make_agent"]
+__all__ = [
+    "KINDS",
+    "Agent",
+    "AgentError",
+    "AgentOptions",
+    "InputWriter",
+    "Request",
+    "Submission",
+    "make_agent",
+]
 
 KINDS = ("replay", "openai", "command", "demo")
 

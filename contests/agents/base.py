@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,6 +60,13 @@ class Agent(Protocol):
         ...
 
     def generate(self, requests: Sequence[Request], progress: Progress | None = None) -> list[Submission]: ...
+
+
+@runtime_checkable
+class InputWriter(Protocol):
+    """An agent that can also be asked for test inputs of a problem (`--extra-inputs-from agent`)."""
+
+    def write_inputs(self, contest: Contest, problem: Problem, count: int) -> list[str]: ...
 
 
 class AgentOptions(BaseModel):

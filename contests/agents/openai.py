@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -35,7 +36,15 @@ from typing import TYPE_CHECKING, Any
 
 from contests.agents.base import AgentError, AgentOptions, Progress, Request, Submission
 from contests.agents.code import to_program
-from contests.agents.prompt import PROMPT_TEMPLATE, SYSTEM_PROMPT, render
+from contests.agents.prompt import (
+    PROMPT_TEMPLATE,
+    SYSTEM_PROMPT,
+    parse_inputs,
+    render,
+    render_inputs_request,
+)
+from contests.contest import Contest
+from contests.problem import Problem
 from judge.errors import JudgeError
 from judge.languages.registry import get_language
 
@@ -72,6 +81,8 @@ class OpenAIAgent:
     def __init__(self, model: str, options: AgentOptions, cache_dir: Path) -> None:
         if not model:
             raise AgentError("agent openai: needs a model name, e.g. openai:gpt-4o")
+        if importlib.util.find_spec("openai") is None:
+            raise AgentError(f"agent openai:{model}: needs the openai package: pip install 'cpelo[openai]'")
         self.spec = f"openai:{model}"
         self.model = model
         self.options = options
@@ -119,12 +130,15 @@ class OpenAIAgent:
                 "content": render(r.problem, language_name=self.language.name, fence=self.fence),
             },
         ]
+        return self._with_sampling(messages, r.sample)
+
+    def _with_sampling(self, messages: list[dict[str, str]], seed: int) -> dict[str, Any]:
         o = self.options
         body: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "temperature": o.temperature,
-            "seed": r.sample,
+            "seed": seed,
         }
         for key, value in (
             ("top_p", o.top_p),
@@ -280,6 +294,38 @@ class OpenAIAgent:
 
     def generate(self, requests: Sequence[Request], progress: Progress | None = None) -> list[Submission]:
         return asyncio.run(self._generate(requests, progress))
+
+    # -- test inputs (--extra-inputs-from agent) ------------------------------------------------------
+    def inputs_body(self, problem: Problem, count: int) -> dict[str, Any]:
+        messages = [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": render_inputs_request(problem, count)},
+        ]
+        return self._with_sampling(messages, 0)
+
+    def write_inputs(self, contest: Contest, problem: Problem, count: int) -> list[str]:
+        """Up to `count` test inputs the model wrote for `problem` (cached like completions); a refused
+        request gives none. Never judged as tests: only candidates' outputs on them are compared."""
+        body = self.inputs_body(problem, count)
+        path = self.cache_path(body, -1)
+        record: dict[str, Any] | None = None
+        if path.is_file():
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                record = None
+        if record is None:
+
+            async def ask() -> dict[str, Any]:
+                async with self._client() as client:
+                    return await self._complete(client, body)
+
+            try:
+                record = asyncio.run(ask())
+            except _Rejected:
+                return []
+            self._store(path, record)
+        return parse_inputs(record["content"])[:count]
 
 
 def _error_text(exc: openai.APIStatusError) -> str:

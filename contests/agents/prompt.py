@@ -7,6 +7,7 @@ asks for one complete program in one fenced code block in the requested language
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from contests.problem import Problem
@@ -34,6 +35,43 @@ Memory limit per test: {memory_limit_mb} megabytes
 Read from standard input and write to standard output. Reply with one complete program in a single
 fenced code block tagged ```{fence}.
 """
+
+
+INPUTS_TEMPLATE = """\
+Write {count} different test inputs for the competitive programming problem below. Each must follow the
+input format and constraints exactly; make them small enough to check by hand, and varied: edge cases
+(smallest sizes, equal values, extremes) as well as typical cases. Do not solve the problem.
+Reply with each input in its own fenced code block tagged ```input, and nothing else in code blocks.
+
+# {name}
+
+{statement}
+
+## Input
+
+{input_spec}
+{examples}"""
+INPUT_FENCE = re.compile(r"```[ \t]*(?:input|text|plaintext|txt)?[ \t]*\n(.*?)```", re.DOTALL)
+
+
+def render_inputs_request(problem: Problem, count: int) -> str:
+    """The user message asking for `count` test inputs (see INPUTS_TEMPLATE): the examples' inputs only."""
+    ex = "".join(
+        f"\n## Example input {i}\n\n```\n{e['input'].rstrip()}\n```\n"
+        for i, e in enumerate(examples(problem), 1)
+    )
+    return INPUTS_TEMPLATE.format(
+        count=count,
+        name=problem.name,
+        statement=problem.statement.strip(),
+        input_spec=problem.input_spec.strip(),
+        examples=ex,
+    )
+
+
+def parse_inputs(reply: str) -> list[str]:
+    """The inputs of a reply to INPUTS_TEMPLATE, one per fenced block, each ending in one newline."""
+    return [block.strip("\n") + "\n" for block in INPUT_FENCE.findall(reply) if block.strip()]
 
 
 def examples(problem: Problem, limit_bytes: int = 4000) -> list[dict[str, str]]:

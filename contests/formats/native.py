@@ -14,14 +14,14 @@ import yaml
 from contests.contest import Contest
 from contests.errors import FormatError
 from contests.formats.fields import build, load_json, load_yaml, mapping, read_text
-from contests.problem import Checker, ExpectedVerdict, Interactor, Problem, Tests
+from contests.problem import Checker, ExpectedVerdict, InputValidator, Interactor, Problem, Tests
 from contests.standings import Standings
 
 TEST_GROUPS = ("sample", "pretest", "system")
 _PROBLEM_KEYS = {
     "id", "name", "time_limit", "memory_limit_mb", "output_limit_mb", "points", "rating", "tags", "checker",
     "interactor", "time_multiplier", "safety_margin", "derived_time_limit", "source", "licence", "url",
-    "origin_format", "notes", "validation_passes",
+    "origin_format", "notes", "validation_passes", "input_validator",
 }  # fmt: skip
 SOLUTIONS_META = "solutions.yaml"  # per solution: language, submissions.yaml expectations, mislabelled
 _CONTEST_KEYS = {
@@ -76,6 +76,11 @@ def read_problem(path: Path, *, index: str | None = None, contest_id: str | None
             mapping(interactor, yaml_path, "interactor"), path, yaml_path, "interactor", "protocol"
         )
     data.update(_read_statement(path / "statement.md"))
+    validator = data.pop("input_validator", None)
+    if validator is not None:
+        data["input_validator"] = _with_source(
+            mapping(validator, yaml_path, "input_validator"), path, yaml_path, "input_validator", "source"
+        )
     data["tests"] = read_tests(path / "tests")
     data["solutions"] = read_solutions(path / "solutions")
     data["root"] = path
@@ -103,7 +108,9 @@ def _with_source(
         if not resolved.exists():
             raise FormatError(yaml_path, f"{field}.source", f"{resolved} does not exist")
         spec["source"] = resolved
-    model = Checker if field == "checker" else Interactor
+    model: type[Checker | Interactor | InputValidator] = (
+        Checker if field == "checker" else Interactor if field == "interactor" else InputValidator
+    )
     return build(model, spec, yaml_path, field).model_dump()
 
 
@@ -335,6 +342,10 @@ def write_problem(problem: Problem, dest: Path) -> Path:
         interactor["protocol"] = problem.interactor.protocol.value
         interactor["source"] = _copy_source(problem.interactor.source, dest, "interactor")
         meta["interactor"] = interactor
+    if problem.input_validator is not None:
+        validator = problem.input_validator.model_dump(mode="json", exclude_defaults=True)
+        validator["source"] = _copy_source(problem.input_validator.source, dest, "input_validator")
+        meta["input_validator"] = validator
     for key in ("time_multiplier", "safety_margin", "validation_passes", "source", "licence", "url"):
         if getattr(problem, key) is not None:
             meta[key] = getattr(problem, key)

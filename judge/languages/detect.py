@@ -20,18 +20,40 @@ def language_for_file(path: Path) -> Language:
     raise UnknownLanguage(f"{path}: cannot tell the language from extension {suffix!r}; pass --lang")
 
 
+# Spellings models write beyond the languages' own fence tags: a standard or version suffix
+# (```c++14, ```gnu++17, ```python3.11, ```java21), and the family of the tag picks the language.
+_CPP = re.compile(r"(?:gnu|g)?(?:c\+\+|cpp|cxx|\+\+)(?P<std>\d\d|2a|2b|2c)?")
+_FAMILIES = (
+    (re.compile(r"pypy3?(?:\.\d+)*"), "pypy3"),
+    (re.compile(r"(?:python|py|cpython)(?:3(?:\.\d+)*)?"), "python3"),
+    (re.compile(r"java(?:se)?\d*"), "java17"),
+    (re.compile(r"(?:gnu)?c(?:89|90|99|11|17|18|2x|23)?"), "c11"),
+)
+
+
 def language_for_fence(tag: str) -> Language | None:
     """The language of a code fence's info string (```cpp, ```c++, ```python ...), or None."""
     words = tag.strip().lower().split()
     if not words:
         return None
-    # "```python title=x.py" and "```{.cpp}" both name the language first.
-    first = words[0].strip("{}.")
+    # "```python title=x.py", "```{.cpp}" and "```cpp:main.cpp" all name the language first.
+    first = words[0].strip("{}.").split(":")[0]
     for candidate in (tag.strip().lower(), first):
         for language in LANGUAGES:
             if candidate in language.fence_tags:
                 return language
+    if cpp := _CPP.fullmatch(first):
+        std = cpp.group("std") or ""
+        wanted = "cpp23" if std in ("23", "26", "2b", "2c") else "cpp20" if std in ("20", "2a") else "cpp17"
+        return _by_id(wanted)
+    for pattern, language_id in _FAMILIES:
+        if pattern.fullmatch(first):
+            return _by_id(language_id)
     return None
+
+
+def _by_id(language_id: str) -> Language:
+    return next(language for language in LANGUAGES if language.id == language_id)
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,8 @@ class CodeBlock:
     code: str
 
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+# Any indentation: a reply's program is often inside a list item ("1. The code:" then an indented fence).
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 
 
 def code_blocks(text: str) -> list[CodeBlock]:
@@ -67,6 +90,9 @@ def code_blocks(text: str) -> list[CodeBlock]:
                 break
             body.append(lines[j])
             j += 1
+        # The fence's own indentation is the block's margin (as CommonMark strips it inside a list).
+        indent = opening.group("indent")
+        body = [line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t") for line in body]
         code = "\n".join(body) + ("\n" if body else "")
         blocks.append(CodeBlock(opening.group("info").strip(), code))
         i = j + 1

@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 from multiprocessing.process import BaseProcess
 
@@ -49,7 +50,25 @@ def h11_with_head_timeout(head_timeout_s: float) -> type[H11Protocol]:
 
             self.loop.call_later(head_timeout_s, expire)
 
+        def timeout_keep_alive_handler(self) -> None:
+            # On a stalled loop (a busy host) the idle timer can run before the read callback of a
+            # request already in the socket: closing then loses a request the client has sent.
+            if not _bytes_waiting(self.transport):
+                super().timeout_keep_alive_handler()
+
     return H11HeadTimeout
+
+
+def _bytes_waiting(transport: asyncio.BaseTransport) -> bool:
+    """Whether the connection's socket holds bytes not yet read (peeked through a duplicate fd)."""
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return False
+    try:
+        with socket.fromfd(sock.fileno(), sock.family, sock.type) as peek:
+            return bool(peek.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except OSError:  # nothing waiting (EAGAIN), or the peer is gone
+        return False
 
 
 class WorkerPool:

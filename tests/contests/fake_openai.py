@@ -16,6 +16,8 @@ class FakeServer:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
         self.failures: list[int] = []  # status codes to answer, in order, before succeeding
+        self.replies: list[str] = [REPLY]  # the reply to a request with seed s: replies[s % len]
+        self.inputs_reply = "```input\n1 2\n```\n"  # the reply when asked for test inputs
         self.lock = threading.Lock()
         fake = self
 
@@ -35,8 +37,12 @@ class FakeServer:
                     self.end_headers()
                     self.wfile.write(b'{"error": "try later"}')
                     return
+                asked_inputs = "different test inputs" in body["messages"][-1]["content"]
+                content = (
+                    fake.inputs_reply if asked_inputs else fake.replies[body["seed"] % len(fake.replies)]
+                )
                 answer = {
-                    "choices": [{"message": {"role": "assistant", "content": REPLY}}],
+                    "choices": [{"message": {"role": "assistant", "content": content}}],
                     "usage": {
                         "prompt_tokens": 100,
                         "completion_tokens": 17 + body["seed"],

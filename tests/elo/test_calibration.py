@@ -2,7 +2,8 @@
 
 Documented bounds, measured with fields of 1500 humans, 20 contests, 8 replications:
 - mle and difficulty recover R0 within +-25 on average (asserted within +-60, the noise of 8 runs);
-- expected-rank sits above cf-performance by 4 x |inc1 + inc2| (about 62 here) within +-12;
+- expected-rank sits above cf-performance by 4 x |inc1 + inc2| (about 62 here), within -12..+25
+  (CodeElo's one place better, and its bounded first places);
 - per-contest means are pulled down at the bottom of the field: cf-performance about -130 at
   R0 = 800 (a contestant finishing near last has a performance floor, and the mean of a convex
   function of its place is not the function of the mean place).
@@ -30,7 +31,10 @@ def test_mle_and_difficulty_recover_the_true_rating(table: dict[int, dict[str, f
 def test_expected_rank_sits_four_corrections_above_cf_performance(table: dict[int, dict[str, float]]) -> None:
     for r0, bias in table.items():
         gap = bias["expected-rank"] - bias["cf-performance"]
-        assert gap == pytest.approx(-4 * bias["correction"], abs=12), (r0, gap, bias["correction"])
+        # CodeElo counts the humans not behind the model (one place better than its place) and keeps
+        # first places (the top of its search) that cf-performance leaves out as unbounded: a few more
+        # points where places are sparse, at the top (measured +12.5 at 2400, ~+3 elsewhere).
+        assert -12 < gap + 4 * bias["correction"] < 25, (r0, gap, bias["correction"])
 
 
 def test_per_contest_means_are_pulled_down_at_the_bottom(table: dict[int, dict[str, float]]) -> None:
@@ -39,3 +43,17 @@ def test_per_contest_means_are_pulled_down_at_the_bottom(table: dict[int, dict[s
     assert abs(table[2400]["cf-performance"]) < 60
     for bias in table.values():
         assert abs(bias["replay"]) < 150
+
+
+def test_a_perfect_selector_over_k_samples_rates_400_log10_k_higher() -> None:
+    import numpy as np
+
+    from elo.calibration import best_of_rating, place_best_of, simulate_contests
+    from elo.estimators import mle_point
+
+    assert best_of_rating(1500, 10) == pytest.approx(1900)
+    rng = np.random.default_rng(5)
+    fields = simulate_contests(30, 1000, rng)
+    one = mle_point(place_best_of(1500, 1, fields, rng))
+    ten = mle_point(place_best_of(1500, 10, fields, rng))
+    assert abs(one - 1500) < 60 and abs(ten - 1900) < 60, (one, ten)

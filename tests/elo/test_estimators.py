@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from elo import estimators as est
 from elo.codeforces import rate, seed_table
@@ -38,11 +42,59 @@ def test_cf_performance_is_where_the_delta_turns_nonpositive() -> None:
     assert est.contest_performance(at_rank(p.field, 1)) == math.inf
 
 
-def test_expected_rank_solves_expected_place_equals_place() -> None:
-    p = _field()
+def _expected_place(r: float, ratings: npt.ArrayLike) -> float:
+    return float(1 + sum(1 / (1 + 10 ** ((r - x) / 400)) for x in np.asarray(ratings, float)))
+
+
+def test_expected_rank_is_codeelos_largest_rating_still_expected_behind_the_humans_not_behind() -> None:
+    p = _field()  # rank 4: three humans ahead, none tied
     r = est.contest_expected_rank(p)
-    expected_place = 1 + sum(1 / (1 + 10 ** ((r - x) / 400)) for x in RATINGS)
-    assert expected_place == pytest.approx(p.rank, abs=1e-3)
+    assert r == int(r)
+    assert _expected_place(r, RATINGS) >= 3 > _expected_place(r + 1, RATINGS)
+
+
+def test_expected_rank_is_bounded_at_first_and_last_place_and_counts_ties_as_ahead() -> None:
+    # The bug behind `--protocol codeelo` rating demo:1700 at 5344: a first place came out as the grid top
+    # (7973, wherever the FFT noise dipped) or +inf; CodeElo's search stops at the best old rating + 100.
+    field = human_field(POINTS, np.zeros(10), RATINGS)
+    assert est.contest_expected_rank(at_rank(field, 1)) == RATINGS.max() + 99
+    last = est.contest_expected_rank(at_rank(field, 11))  # behind all ten: expected place still >= 10
+    assert 0 < last < est.contest_expected_rank(at_rank(field, 10))
+    assert _expected_place(last, RATINGS) >= 10 > _expected_place(last + 1, RATINGS)
+    # CodeElo's seed keeps its 1: with one human ahead, 1 + P >= 1 at every rating, so second place also
+    # gets the top of the search, as in their calc_rating.py.
+    assert est.contest_expected_rank(at_rank(field, 2)) == RATINGS.max() + 99
+    tied = place(human_field([3, 3, 3, 1], [0, 0, 0, 0], [1500, 1600, 1700, 1800]), 3, 0)
+    assert tied.better == 0 and tied.tied == 3
+    r = est.contest_expected_rank(tied)
+    assert (
+        _expected_place(r, [1500, 1600, 1700, 1800]) >= 3 > _expected_place(r + 1, [1500, 1600, 1700, 1800])
+    )
+    e = est.expected_rank([at_rank(field, 1), at_rank(field, 5)], n_boot=50)
+    assert e.n_unbounded == 0 and e.rating is not None and e.rating < RATINGS.max() + 100
+
+
+_ratings = st.lists(st.integers(0, 4000), min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ratings=_ratings, data=st.data())
+def test_expected_rank_is_finite_bounded_and_monotone_in_rank(
+    ratings: list[int], data: st.DataObject
+) -> None:
+    field = human_field(np.arange(len(ratings), 0, -1), np.zeros(len(ratings)), ratings)
+    values = [est.contest_expected_rank(at_rank(field, k)) for k in range(1, len(ratings) + 2)]
+    assert all(math.isfinite(v) and 0 <= v <= max(ratings) + 99 for v in values)
+    assert all(a >= b for a, b in itertools.pairwise(values))  # a better place never rates lower
+    assert values[0] == max(ratings) + 99
+    # A contest where the model solved nothing (0 points) ties with every human on 0: finite, and no
+    # better than a place just ahead of that block.
+    solved = data.draw(st.lists(st.integers(0, 3), min_size=len(ratings), max_size=len(ratings)))
+    zero_field = human_field(solved, np.zeros(len(ratings)), ratings)
+    nothing = place(zero_field, 0, 0)
+    assert math.isfinite(est.contest_expected_rank(nothing))
+    ahead = at_rank(zero_field, nothing.better + 1)
+    assert est.contest_expected_rank(nothing) <= est.contest_expected_rank(ahead)
 
 
 def test_expected_rank_sits_about_four_corrections_above_cf_performance() -> None:
@@ -55,9 +107,13 @@ def test_expected_rank_sits_about_four_corrections_above_cf_performance() -> Non
     assert gap == pytest.approx(4 * -field.correction, abs=8)
 
 
-def test_mle_of_one_contest_without_ties_equals_expected_rank() -> None:
-    p = _field()
-    assert est.mle_point([p]) == pytest.approx(est.contest_expected_rank(p), abs=1e-6)
+def test_mle_of_one_contest_without_ties_is_codeelos_rating_one_place_lower() -> None:
+    # mle solves expected place = place; CodeElo counts the humans not behind, one fewer, and floors.
+    field = _field().field
+    for rank in (3, 4, 7):
+        assert est.contest_expected_rank(at_rank(field, rank)) == math.floor(
+            est.mle_point([at_rank(field, rank - 1)])
+        )
 
 
 def test_mle_interval_and_standard_error() -> None:

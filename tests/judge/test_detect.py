@@ -25,6 +25,18 @@ FENCES = {
     "java": "java17",
     "{.cpp}": "cpp17",
     "python title=sol.py": "python3",
+    # what models write beyond the languages' own tags: standards, versions, file names
+    "c++14": "cpp17",
+    "gnu++17": "cpp17",
+    "C++20": "cpp20",
+    "c++2b": "cpp23",
+    "cpp:main.cpp": "cpp17",
+    "python3.11": "python3",
+    "Python 3.8": "python3",
+    "python:solution.py": "python3",
+    "pypy3.10": "pypy3",
+    "java21": "java17",
+    "c99": "c11",
 }
 
 
@@ -36,6 +48,7 @@ def test_fence_tags(tag: str, lang: str) -> None:
 
 def test_unknown_fence_and_extension() -> None:
     assert language_for_fence("rust") is None and language_for_fence("") is None
+    assert all(language_for_fence(tag) is None for tag in ("c#", "cs", "js", "text", "console", "cobol"))
     with pytest.raises(UnknownLanguage, match=r"\.rs"):
         language_for_file(Path("main.rs"))
 
@@ -92,3 +105,16 @@ def test_extract_longer_fences_and_errors() -> None:
     with pytest.raises(NoCodeBlock, match="'rust'"):
         extract_code("```rust\nfn main(){}\n```")
     assert extract_code("```\nprint(2)\n```", get_language("python3"))[0] == "print(2)\n"
+
+
+@given(prose, code_lines, st.sampled_from(["", "  ", "    ", "\t", "      "]))
+def test_an_indented_fence_gives_its_block_without_the_margin(
+    before: str, lines: list[str], indent: str
+) -> None:
+    """A program inside a list item ("1. The code:" then a fence indented by 4) is still found, with the
+    fence's indentation removed from every line as CommonMark does."""
+    code = "\n".join(lines) + "\n"
+    body = "".join(f"{indent}{line}\n" for line in lines)
+    reply = f"{before}\n1. The code:\n{indent}```cpp\n{body}{indent}```\n"
+    extracted, language = extract_code(reply)
+    assert extracted == code and language.id == "cpp17"

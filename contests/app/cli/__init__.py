@@ -12,7 +12,6 @@ its own command. The one-line summaries `cpelo --help` shows are therefore writt
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import version
 
 import click
 
@@ -66,7 +65,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version("cpelo"), prog_name="cpelo")
+@click.version_option(package_name="cpelo", prog_name="cpelo")  # looked up on --version only
 def cli() -> None:
     """cpelo: judge code, simulate Codeforces contests, and rate models against humans."""
 

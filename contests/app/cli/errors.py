@@ -32,6 +32,23 @@ def _package_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+# Third-party modules that come with an optional extra (pyproject.toml): a missing one is one line.
+EXTRA_OF_MODULE = {
+    "openai": "openai", "matplotlib": "report", "fastapi": "service", "uvicorn": "service",
+    "sqlalchemy": "service", "alembic": "service", "httpx": "service", "multipart": "service",
+    "ray": "ray", "docker": "docker", "pyarrow": "parquet", "psycopg": "postgres",
+}  # fmt: skip
+
+
+def missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """The one-line message for a module of an optional extra that is not installed (else None)."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(top)
+    if extra is None:
+        return None
+    return f"this needs {top}, which comes with an extra: pip install 'cpelo[{extra}]'"
+
+
 def run_main(group: click.Group) -> None:
     try:
         group.main(standalone_mode=False)
@@ -45,4 +62,10 @@ def run_main(group: click.Group) -> None:
         sys.exit(2)
     except _package_errors() as exc:
         click.echo(f"cpelo: {exc}", err=True)
+        sys.exit(2)
+    except ModuleNotFoundError as exc:
+        message = missing_extra(exc)
+        if message is None:
+            raise
+        click.echo(f"cpelo: {message}", err=True)
         sys.exit(2)

@@ -130,7 +130,15 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     type=click.IntRange(1),
     default=10,
     show_default=True,
-    help="cluster/majority: extra inputs per problem (mutated examples).",
+    help="cluster/majority: extra inputs per problem.",
+)
+@click.option(
+    "--extra-inputs-from",
+    type=click.Choice(["examples", "agent"]),
+    default="examples",
+    show_default=True,
+    help="cluster/majority: mutate the public examples, or ask the agent (openai) for inputs, kept when the "
+    "problem's input validator accepts them.",
 )
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option(
@@ -184,6 +192,7 @@ def simulate(
     orders: int,
     select: str | None,
     extra_inputs: int,
+    extra_inputs_from: str,
     filter_samples: bool,
     protocol: str | None,
     with_curve: bool,
@@ -247,6 +256,7 @@ def simulate(
             "policy": policy,
             "select": select or ("filter-examples" if filter_samples else policy),
             "extra_inputs": extra_inputs,
+            "extra_inputs_from": extra_inputs_from,
             "curve": with_curve,
             "n_orders": orders,
             "filter_samples": filter_samples,

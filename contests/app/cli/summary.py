@@ -127,7 +127,8 @@ def print_summary(results: Results) -> None:
             curve.add_column(col, justify="right")
         for p in results.curve:
             curve.add_row(
-                str(p.samples), str(p.attempts), _fmt(p.rating), f"[{_fmt(p.ci[0])}, {_fmt(p.ci[1])}]",
+                str(p.samples), str(p.attempts), "below the field" if p.below_field else _fmt(p.rating),
+                "" if p.below_field else f"[{_fmt(p.ci[0])}, {_fmt(p.ci[1])}]",
                 str(p.subsets),
             )  # fmt: skip
         console.print(curve)

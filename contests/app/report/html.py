@@ -135,8 +135,9 @@ def _card(i: int, entry: Entry) -> str:
     return (
         f'<article class="card headline" id="headline-{i + 1}" style="--model: {colour(i)}">'
         f"<h3>{_e(entry.label)}</h3>"
-        f'<div class="rating" data-rating="{fmt_rating(r.rating)}">{fmt_rating(r.rating)} '
-        f"<small>{r.ci_level:.0%} CI {_e(ci)}</small></div>"
+        f'<div class="rating" data-rating="{fmt_rating(r.rating, r.below_field)}">'
+        f"{fmt_rating(r.rating, r.below_field)} "
+        f"<small>{'solved nothing' if r.below_field else f'{r.ci_level:.0%} CI {_e(ci)}'}</small></div>"
         "<dl>"
         f"<dt>percentile</dt><dd>{_e(percentile_text(r))}</dd>"
         f"<dt>estimator</dt><dd>{_e(r.estimator)}</dd>"
@@ -154,7 +155,13 @@ def _leaderboard(report: Report) -> str:
     for row in report.view.leaderboard:
         ties = " ".join(f'<span class="tag">#{p}</span>' for p in row.ties_with)
         rows.append(
-            [str(row.place), _e(row.label), fmt_rating(row.rating), _e(fmt_ci(row.ci_low, row.ci_high)), ties]
+            [
+                str(row.place),
+                _e(row.label),
+                fmt_rating(row.rating, row.below_field),
+                "" if row.below_field else _e(fmt_ci(row.ci_low, row.ci_high)),
+                ties,
+            ]
         )
     level = report.entries[0].results.ci_level
     headers = ["#", "model", "rating", f"{level:.0%} CI", "tied with"]

@@ -51,7 +51,8 @@ def _headline(entry: Entry) -> str:
     r = entry.results
     ci = fmt_ci(r.ci[0] if r.ci else None, r.ci[1] if len(r.ci) > 1 else None)
     return (
-        f"- **{md_cell(entry.label)}: {fmt_rating(r.rating)}** ({r.ci_level:.0%} CI {ci}), "
+        f"- **{md_cell(entry.label)}: {fmt_rating(r.rating, r.below_field)}** "
+        f"({'solved nothing' if r.below_field else f'{r.ci_level:.0%} CI {ci}'}), "
         f"estimator `{r.estimator}`, timing model `{r.timing}`; {percentile_text(r)}; "
         f"{plural(len(r.contests), 'contest')}, {plural(entry.problems, 'problem')} ({entry.solved} solved), "
         f"{plural(r.samples, 'sample')} per problem, up to {plural(r.attempts_limit, 'attempt')} "
@@ -65,8 +66,8 @@ def _leaderboard(report: Report) -> list[str]:
         [
             row.place,
             row.label,
-            fmt_rating(row.rating),
-            fmt_ci(row.ci_low, row.ci_high),
+            fmt_rating(row.rating, row.below_field),
+            "" if row.below_field else fmt_ci(row.ci_low, row.ci_high),
             ("tie with " + ", ".join(f"#{p}" for p in row.ties_with)) if row.ties_with else "",
         ]
         for row in report.view.leaderboard

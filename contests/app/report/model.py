@@ -107,6 +107,7 @@ class LeaderboardRow(BaseModel):
     ci_low: float | None
     ci_high: float | None
     ties_with: list[int]  # places of the models whose intervals overlap this one's
+    below_field: bool = False  # solved nothing: `rating` is only the estimator's last-place floor
 
 
 class Difference(BaseModel):
@@ -222,7 +223,10 @@ def interval(results: Results) -> tuple[float, float]:
 
 
 def sort_key(results: Results) -> float:
-    """Best first; an unbounded rating (first place everywhere) ranks above every finite one."""
+    """Best first; an unbounded rating (first place everywhere) ranks above every finite one, a model
+    below the field (solved nothing) below every one."""
+    if results.below_field:
+        return math.inf
     return -(math.inf if results.rating is None else results.rating)
 
 
@@ -242,6 +246,7 @@ def leaderboard(entries: Sequence[Entry]) -> list[LeaderboardRow]:
                 ci_low=None if math.isinf(low) else low,
                 ci_high=None if math.isinf(high) else high,
                 ties_with=ties,
+                below_field=entry.results.below_field,
             )
         )
     return rows
@@ -277,7 +282,13 @@ def differences(entries: Sequence[Entry]) -> list[Difference]:
 # -- how numbers are written, shared by HTML and Markdown --------------------------------------------
 
 
-def fmt_rating(x: float | None) -> str:
+BELOW_FIELD = "below the field"
+
+
+def fmt_rating(x: float | None, below_field: bool = False) -> str:
+    """A rating as shown; a model that solved nothing is below the field, not its estimator's floor (-18)."""
+    if below_field:
+        return BELOW_FIELD
     return "unbounded" if x is None else f"{x:.0f}"
 
 
@@ -294,6 +305,8 @@ def fmt_percent(x: float) -> str:
 def percentile_text(results: Results) -> str:
     """'70.0th percentile of all rated Codeforces accounts (cf-all-rated-2025, 2025-01, n = 717,421)'."""
     d = results.percentile_detail
+    if results.below_field:
+        return f"n/a ({BELOW_FIELD}) in {results.population}"
     if d is None:
         return f"n/a (rating unbounded) in {results.population}"
     value = fmt_percent(d.value) if d.value is not None else f"{fmt_percent(d.low)}–{fmt_percent(d.high)}"
@@ -307,6 +320,8 @@ def rank_text(c: ContestOut) -> str:
 
 
 def performance_text(c: ContestOut) -> str:
+    if c.solved == 0:
+        return BELOW_FIELD
     if c.performance is None:
         return "unbounded" if c.rank == 1 else "—"
     text = f"{c.performance:.0f}"

@@ -17,7 +17,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from contests.app.report.model import Entry, Report, contests_in_order, fmt_percent, interval, sort_key
+from contests.app.report.model import (
+    Entry,
+    Report,
+    contests_in_order,
+    fmt_percent,
+    fmt_rating,
+    interval,
+    sort_key,
+)
 from elo.errors import PopulationError
 from elo.percentile import Population, population
 
@@ -112,10 +120,7 @@ def rating_plot(report: Report) -> Plot:
     """Each model's rating as a point with its confidence interval as a bar, best at the top."""
     level = report.entries[0].results.ci_level
     ordered = sorted(report.entries, key=lambda e: sort_key(e.results))
-    labels = ", ".join(
-        f"{e.label} {e.results.rating:.0f}" if e.results.rating is not None else f"{e.label} unbounded"
-        for e in ordered
-    )
+    labels = ", ".join(f"{e.label} {fmt_rating(e.results.rating, e.results.below_field)}" for e in ordered)
     return Plot(
         "rating",
         "Rating with confidence interval",
@@ -130,7 +135,7 @@ def _draw_rating(report: Report, size: Size) -> bytes:
     n = len(ordered)
     fig, ax = _figure(size.width, 1.3 + 0.55 * n)
     spans = [interval(e.results) for _, e in ordered]
-    points = [e.results.rating for _, e in ordered]
+    points = [e.results.rating for _, e in ordered if not e.results.below_field]
     low, high = _finite_span([*points, *(s for span in spans for s in span)], pad=150)
     _rank_bands(ax, low, high, vertical=True)
     for row, (i, entry) in enumerate(ordered):
@@ -141,7 +146,12 @@ def _draw_rating(report: Report, size: Size) -> bytes:
         for end, open_end, marker in ((lo_d, math.isinf(lo), "<"), (hi_d, math.isinf(hi), ">")):
             ax.plot([end], [y], marker=marker if open_end else "|", color=colour(i), ms=10, mew=2, zorder=3)
         rating = entry.results.rating
-        if rating is None:
+        if entry.results.below_field:
+            # Its "rating" is only the estimator's last-place floor: no point is drawn at it.
+            ax.annotate(
+                "below the field", (lo_d, y), xytext=(4, 8), textcoords="offset points", ha="left", fontsize=8
+            )
+        elif rating is None:
             ax.annotate(
                 "unbounded", (hi_d, y), xytext=(-4, 8), textcoords="offset points", ha="right", fontsize=8
             )
@@ -195,8 +205,8 @@ def _draw_performance(report: Report, size: Size) -> bytes:
                 order.append(c.id)
                 names[c.id] = c.name
     x_of = {cid: k for k, cid in enumerate(order)}
-    values = [c.performance for e in report.entries for c in e.results.contests]
-    ratings = [e.results.rating for e in report.entries]
+    values = [c.performance for e in report.entries for c in e.results.contests if c.solved]
+    ratings = [e.results.rating for e in report.entries if not e.results.below_field]
     low, high = _finite_span([*values, *ratings], pad=200)
     fig, ax = _figure(size.width, 3.8)
     _rank_bands(ax, low, high, vertical=False)
@@ -206,6 +216,9 @@ def _draw_performance(report: Report, size: Size) -> bytes:
         xs, ys = [], []
         for c in contests_in_order(entry.results):
             x = x_of[c.id] + shift
+            if c.solved == 0:  # below the field: its performance is only a floor
+                ax.plot([x], [low + 40], "v", color=colour(i), ms=9)
+                continue
             if c.performance is None:
                 if c.rank == 1:
                     ax.plot([x], [high - 40], "^", color=colour(i), ms=9)
@@ -215,7 +228,7 @@ def _draw_performance(report: Report, size: Size) -> bytes:
             if c.order_spread is not None:
                 ax.plot([x, x], [c.order_spread.p05, c.order_spread.p95], color=colour(i), lw=1.5, alpha=0.7)
         ax.plot(xs, ys, "o-" if len(xs) > 1 else "o", color=colour(i), ms=7, lw=1, label=entry.label)
-        if entry.results.rating is not None:
+        if entry.results.rating is not None and not entry.results.below_field:
             ax.axhline(entry.results.rating, color=colour(i), ls="--", lw=1, alpha=0.8)
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_ylim(low, high)
@@ -291,7 +304,7 @@ def _draw_solve_rate(report: Report, size: Size) -> bytes:
     if all_ratings:
         d = np.linspace(min(all_ratings) - 100, max(all_ratings) + 100, 200)
         for i, entry in enumerate(report.entries):
-            if entry.results.rating is not None:
+            if entry.results.rating is not None and not entry.results.below_field:
                 ax.plot(d, _logistic(d, entry.results.rating), ls=":", color=colour(i), lw=1.3)
         ax.set_xlim(d[0], d[-1])
     ax.set_ylim(-0.05, 1.05)
@@ -336,7 +349,7 @@ def _distribution_plot(table: Population, members: list[tuple[int, Entry]], seve
     positions = ", ".join(
         f"{e.label} at {e.results.rating:.0f}, above {fmt_percent(e.results.percentile)}%"
         for _, e in members
-        if e.results.rating is not None and e.results.percentile is not None
+        if e.results.rating is not None and e.results.percentile is not None and not e.results.below_field
     )
     where = positions or "no finite rating"
     alt = f"Rating distribution of {table.title} ({table.name}, {table.date}); {where}"
@@ -360,7 +373,7 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
     low, high = float(left[visible[0]]), float(left[visible[-1]] + widths[visible[-1]])
     edge_low, edge_high = float(left[0]), float(left[-1] + widths[-1])
     for _, entry in members:
-        if entry.results.rating is not None:
+        if entry.results.rating is not None and not entry.results.below_field:
             low, high = min(low, entry.results.rating - 100), max(high, entry.results.rating + 100)
         ci_low, ci_high = interval(entry.results)
         low = min(low, max(ci_low, edge_low))
@@ -373,7 +386,7 @@ def _draw_distribution(table: Population, members: list[tuple[int, Entry]], size
         y = top - step * (k + 0.55)
         lo, hi = interval(r)
         ax.plot([max(lo, low), min(hi, high)], [y, y], color=colour(i), lw=2.5, alpha=0.55, zorder=3)
-        if r.rating is None:
+        if r.rating is None or r.below_field:
             continue
         ax.plot([r.rating, r.rating], [0, y], color=colour(i), lw=1.6, zorder=3)
         ax.plot([r.rating], [y], "o", color=colour(i), ms=6, zorder=4)
@@ -417,7 +430,7 @@ def curve_plot(report: Report) -> Plot | None:
         return None
     text = "; ".join(
         f"{e.label}: " + ", ".join(
-            f"k={p.samples}/a={p.attempts} {p.rating:.0f}" for p in e.results.curve if p.rating is not None
+            f"k={p.samples}/a={p.attempts} {fmt_rating(p.rating, p.below_field)}" for p in e.results.curve
         )
         for e in report.entries if e.results.curve
     )  # fmt: skip
@@ -434,7 +447,8 @@ def _draw_curve(report: Report, size: Size) -> bytes:
     ks_all: set[int] = set()
     bands = len(entries) <= 2  # more bands than that hide each other
     for i, entry in enumerate(report.entries):
-        pts = [p for p in entry.results.curve if p.rating is not None]
+        # A point below the field (nothing solved) has no rating to draw, only its estimator's floor.
+        pts = [p for p in entry.results.curve if p.rating is not None and not p.below_field]
         limit = entry.results.attempts_limit
         for one, style in ((False, "-"), (True, "--")):
             line = [p for p in pts if (p.attempts == 1 if one else p.attempts == min(p.samples, limit))]

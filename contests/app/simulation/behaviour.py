@@ -14,8 +14,10 @@ import tempfile
 from pathlib import Path
 
 import sandbox
+from judge.compiler import Program
 from judge.config import JudgeConfig
 from judge.judge import Judge, run_verdict, solution_limits
+from judge.languages.base import Language
 from judge.languages.registry import get_language
 from judge.task import JudgeTask
 
@@ -34,6 +36,20 @@ def behaviour(
     program = judge.compile(source, lang)
     if not program.ok:
         return tuple("CE" for _ in inputs)
+    out = []
+    for result, stdout in run_on_inputs(program, lang, task, inputs, config):
+        verdict = run_verdict(lang, result, b"", task)
+        if verdict is not None:
+            out.append(verdict.short)
+            continue
+        out.append(hashlib.sha256(b" ".join(stdout.split())).hexdigest()[:16])
+    return tuple(out)
+
+
+def run_on_inputs(
+    program: Program, lang: Language, task: JudgeTask, inputs: list[str], config: JudgeConfig
+) -> list[tuple[sandbox.RunResult, bytes]]:
+    """Run a compiled program in the sandbox, under the task's limits, once per input: result and stdout."""
     with tempfile.TemporaryDirectory(prefix="cpelo-behaviour-", dir=config.work_dir) as tmp:
         work = Path(tmp)
         _open(work, writable=False)
@@ -55,10 +71,5 @@ def behaviour(
                 lang.run_argv(home, task.memory_limit), limits, workdir=scratch, stdin=stdin, stdout=stdout,
                 stderr=stderr, env=lang.run_env(home), readonly_paths=[home], config=config.sandbox,
             )  # fmt: skip
-            verdict = run_verdict(lang, result, b"", task)
-            if verdict is not None:
-                out.append(verdict.short)
-                continue
-            tokens = stdout.read_bytes().split() if stdout.is_file() else []
-            out.append(hashlib.sha256(b" ".join(tokens)).hexdigest()[:16])
-        return tuple(out)
+            out.append((result, stdout.read_bytes() if stdout.is_file() else b""))
+        return out

@@ -77,11 +77,13 @@ def curve(runs: list[ContestRun], options: SimulateOptions, subsets: int = 20) -
                 for run in runs
             ]
             rated = rate(runs, played, local)
+            solved = any(p.score.solved for contest in played for draw in contest for p in draw)
             lo, hi = rated.ci
             rating = rated.rating if rated.rating is not None and math.isfinite(rated.rating) else None
             points.append(
                 CurvePoint(
                     samples=k, attempts=attempts, select=options.select, subsets=draws,
+                    below_field=not solved,
                     rating=None if rating is None else round(rating, 1),
                     ci=[None if lo is None else round(lo, 1), None if hi is None else round(hi, 1)],
                 )

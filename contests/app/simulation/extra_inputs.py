@@ -7,7 +7,9 @@ kept (it is usually a size or a count the rest of the input depends on), every i
 holding several is redrawn within the range seen on that line (or [0, 2 x max]), and a word is
 shuffled. The count of tokens per line is kept, so most mutations stay well-formed; the ones that do
 not only make candidates disagree, which weakens a cluster but never reveals an answer. AlphaCode used
-a learned input generator instead (Li et al. 2022, section 4.6).
+a learned input generator instead (Li et al. 2022, section 4.6); `--extra-inputs-from agent` asks the
+agent itself for inputs instead (selection.py), kept when the problem's input validator accepts them
+(input_validation.py).
 """
 
 from __future__ import annotations

@@ -32,6 +32,9 @@ class SimulateOptions(BaseModel):
         description="generation-order | random-orders | filter-examples | cluster | majority | rerank:CMD",
     )
     extra_inputs: int = Field(10, ge=1, description="cluster/majority: extra inputs run per problem")
+    extra_inputs_from: Literal["examples", "agent"] = Field(
+        "examples", description="cluster/majority: mutate the public examples, or ask the agent for inputs"
+    )
     filter_samples: bool = False
     protocol: str | None = Field(None, description="a published protocol that fixed the settings")
     curve: bool = Field(False, description="also rate at k = 1, 2, 4, ..., K samples (test-time compute)")

@@ -7,7 +7,9 @@ elo/estimators.py and timing.py):
 - `codeelo`: Quan et al., "CodeElo: Benchmarking Competition-level Code Generation of LLMs with
   Human-comparable Elo Ratings", arXiv:2501.01257 (2025). Up to 8 submissions per problem, judged by
   Codeforces itself; every submission counted at the start of the contest (their simulation ignores
-  time); per contest the rating whose expected rank equals the model's rank, averaged over contests.
+  time); per contest the largest rating whose expected rank still reaches the model's (their
+  calc_rating.py: a binary search in [0, best old rating + 100), ties counted ahead), averaged over
+  every contest, a first place included at the top of that interval.
 - `openai`: OpenAI, "Learning to Reason with LLMs" (o1, 2024) and "Competitive Programming with Large
   Reasoning Models", arXiv:2502.06807 (2025). Simulated contests with up to 10 submissions per problem,
   samples failing the public tests not submitted (o1-ioi's filtering), accepted at the minute humans

@@ -155,6 +155,9 @@ class CurvePoint(BaseModel):
     rating: float | None
     ci: list[float | None]
     subsets: int = Field(1, description="random k-subsets averaged over")
+    below_field: bool = Field(
+        False, description="no subset solved anything: `rating` is only the estimator's last-place floor"
+    )
 
 
 class UsageOut(BaseModel):
@@ -186,6 +189,10 @@ class RunOut(BaseModel):
 
     agent: dict[str, Any] = Field(default_factory=dict)
     sandbox_backend: str | None = None
+    extra_inputs: dict[str, str] = Field(
+        default_factory=dict,
+        description="cluster/majority: per contest/problem, where the extra inputs came from",
+    )
 
 
 class Results(BaseModel):

@@ -60,9 +60,11 @@ def simulate(
     judge = judge or JudgeConfig()
     verdicts, judged, hits = judge_all(selected, subs, options, cache, reporter, judge)
     ranked = None
+    inputs_from: dict[str, str] = {}
     if ranks(options):
-        found = rankings(selected, subs, verdicts, options, judge, reporter)
+        found = rankings(selected, subs, verdicts, options, judge, reporter, agent)
         ranked = {key: (r.samples, r.clusters, r.behaviours) for key, r in found.items()}
+        inputs_from = {f"{c}/{p}": r.inputs_from for (c, p), r in found.items() if r.inputs_from}
     runs = contest_runs(selected, subs, verdicts, ranked)
     played = play_all(runs, options)
     results = build_results(
@@ -75,7 +77,9 @@ def simulate(
         judged=judged,
         hits=hits,
         wall_time_s=round(time.monotonic() - started, 3),
-        run_info=RunOut(agent=agent.describe(), sandbox_backend=judge.sandbox.backend),
+        run_info=RunOut(
+            agent=agent.describe(), sandbox_backend=judge.sandbox.backend, extra_inputs=inputs_from
+        ),
     )
     if options.curve:
         results.curve = curve(runs, options)

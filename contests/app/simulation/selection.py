@@ -22,12 +22,13 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass
 
-from contests.agents import Submission
+from contests.agents import Agent, InputWriter, Submission
 from contests.agents.prompt import problem_json
 from contests.app.simulation.behaviour import Behaviour, behaviour
 from contests.app.simulation.errors import SimulationError
 from contests.app.simulation.extra_inputs import extra_inputs
 from contests.app.simulation.generate import SampleKey
+from contests.app.simulation.input_validation import accepted
 from contests.app.simulation.options import Reporter, SimulateOptions
 from contests.contest import Contest
 from contests.problem import Problem
@@ -46,6 +47,7 @@ class Ranking:
     samples: list[int]  # sample numbers, in submission order
     clusters: int | None = None  # cluster: how many behaviours the candidates showed
     extra_inputs: int = 0
+    inputs_from: str = ""  # where the extra inputs came from, for the results
     behaviours: dict[int, Behaviour] | None = None  # cluster/majority: to rank any subset again (--curve)
 
 
@@ -69,9 +71,16 @@ def rankings(
     options: SimulateOptions,
     config: JudgeConfig,
     reporter: Reporter,
+    agent: Agent | None = None,
 ) -> dict[tuple[str, str], Ranking]:
-    """Per (contest, problem): the samples to submit, in order."""
+    """Per (contest, problem): the samples to submit, in order (`agent`: asked for extra inputs when
+    options.extra_inputs_from is "agent")."""
     judge = Judge(config)
+    if options.extra_inputs_from == "agent" and not isinstance(agent, InputWriter):
+        raise SimulationError(
+            f"--extra-inputs-from agent: agent {agent.spec if agent else None} cannot write test inputs "
+            "(openai:MODEL can)"
+        )
     by_problem: dict[tuple[str, str], list[Submission]] = {}
     for s in subs:
         if s.has_code:
@@ -89,12 +98,44 @@ def rankings(
                 s for s in candidates
                 if _passes_examples(verdicts.get((s.contest, s.problem, s.sample)), len(p.tests.sample))
             ]  # fmt: skip
-            inputs = extra_inputs(p, options.extra_inputs, options.seed)
-            behaviours = _behaviours(judge, to_judge_task(p), passing, inputs, config)
+            task = to_judge_task(p)
+            inputs, inputs_from = _extra_inputs(c, p, options, agent, judge, task, config)
+            behaviours = _behaviours(judge, task, passing, inputs, config)
             ranked = by_behaviour(options.select, [s.sample for s in passing], behaviours, len(inputs))
-            out[key] = Ranking(ranked.samples, ranked.clusters, len(inputs), behaviours)
+            out[key] = Ranking(ranked.samples, ranked.clusters, len(inputs), inputs_from, behaviours)
         advance(1)
     return out
+
+
+def _extra_inputs(
+    contest: Contest,
+    problem: Problem,
+    options: SimulateOptions,
+    agent: Agent | None,
+    judge: Judge,
+    task: JudgeTask,
+    config: JudgeConfig,
+) -> tuple[list[str], str]:
+    """The inputs candidates are compared on, and where they came from. The agent's, when asked, kept only
+    if the problem's input validator accepts them; with none left, mutated examples as without it."""
+    if options.extra_inputs_from == "agent" and isinstance(agent, InputWriter):
+        written = agent.write_inputs(contest, problem, options.extra_inputs)
+        validator = problem.input_validator
+        kept = written
+        if validator is not None:
+            kept = [
+                t
+                for t, ok in zip(written, accepted(judge, task, validator, written, config), strict=True)
+                if ok
+            ]
+        checked = (
+            f", {len(kept)} accepted by the input validator" if validator is not None else ", unvalidated"
+        )
+        if kept:
+            return kept, f"agent: {len(written)} written{checked}"
+        fallback = extra_inputs(problem, options.extra_inputs, options.seed)
+        return fallback, f"examples mutated (agent: {len(written)} written{checked})"
+    return extra_inputs(problem, options.extra_inputs, options.seed), "examples mutated"
 
 
 def _behaviours(

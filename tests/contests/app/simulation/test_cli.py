@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from contests.app.cli import cli
-from tests.contests.app.simulation.conftest import MAX_OK, SUM_OK, write_contest, write_replay
+from tests.contests.app.simulation.conftest import MAX_OK, SUM_OK, SUM_WA_BIG, write_contest, write_replay
 from tests.contests.fake_openai import FakeServer
 
 pytestmark = pytest.mark.root  # judges in the native sandbox
@@ -177,6 +177,31 @@ def test_demo_nothing_solved_is_below_the_field(tmp_path: Path) -> None:
     assert data["below_field"] is True and data["contests"][0]["solved"] == 0
 
 
+def test_nothing_solved_is_below_the_field_on_the_curve_and_in_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "c.json"
+    sim = _cpelo("simulate", "cpelo-round-1", "--agent", "demo:-1000", "--samples", "2", "--curve",
+                 "--jobs", "2", "--no-progress", "--out", str(out))  # fmt: skip
+    assert sim.returncode == 0, sim.stderr
+    data = json.loads(out.read_text())
+    assert data["below_field"] is True and len(data["curve"]) >= 2
+    assert all(p["below_field"] for p in data["curve"])
+    floor = f"{data['rating']:.0f}"  # the estimator's last-place floor, never shown as a rating
+    curve_rows = [
+        line for line in sim.stdout.splitlines() if line.startswith("│") and "below the field" in line
+    ]
+    assert len(curve_rows) >= len(data["curve"]) and not any(floor in r.split("│")[3] for r in curve_rows)
+    md = tmp_path / "r.md"
+    rep = _cpelo("report", str(out), "--md", str(md))
+    assert rep.returncode == 0, rep.stderr
+    text = md.read_text()
+    headline = next(line for line in text.splitlines() if line.startswith("- **"))
+    assert "below the field" in headline and f" {floor}**" not in headline, headline
+    assert "n/a (below the field)" in text
+    html = tmp_path / "r.html"
+    assert _cpelo("report", str(out), "--html", str(html)).returncode == 0
+    assert 'data-rating="below the field"' in html.read_text()
+
+
 def test_server_refusing_every_request_fails_loudly(tmp_path: Path, server: FakeServer) -> None:
     cdir = write_contest(tmp_path)
     server.failures = [400] * 8
@@ -209,3 +234,82 @@ def test_protocols_fix_their_settings_and_name_them(tmp_path: Path) -> None:
         protocol = data["protocol"]
         assert protocol["name"] == name and "arXiv" in protocol["citation"]
         assert protocol["settings"]["estimator"] == estimator and protocol["settings"]["attempts"] == attempts
+
+
+# Problem A's input validator: exactly two integers in [0, 100] on one line (testlib's convention: exit 0).
+SUM_VALIDATOR = """import sys
+tokens = sys.stdin.read().split()
+ok = len(tokens) == 2 and all(t.isdigit() and 0 <= int(t) <= 100 for t in tokens)
+sys.exit(0 if ok else 3)
+"""
+
+
+def test_cluster_on_inputs_the_agent_wrote_keeps_those_the_validator_accepts(
+    tmp_path: Path, server: FakeServer
+) -> None:
+    cdir = write_contest(tmp_path)
+    problem_a = cdir / "problems" / "A"
+    (problem_a / "validator.py").write_text(SUM_VALIDATOR)
+    with (problem_a / "problem.yaml").open("a") as fh:
+        fh.write("input_validator: {source: validator.py}\n")
+    # Two samples that agree below 100 and disagree above: only an input summing past 100 splits them.
+    server.replies = [f"```python\n{SUM_OK}```\n", f"```python\n{SUM_WA_BIG}```\n"]
+    # One valid input that does not split them; two the validator refuses (three numbers; out of range),
+    # the second of which would split them if it were used.
+    server.inputs_reply = "```input\n5 6\n```\n```input\n1 2 3\n```\n```input\n500 600\n```\n"
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-x", "CPELO_HOME": str(tmp_path / "home")}
+    base = ["simulate", str(cdir), "--agent", "openai:fake", "--samples", "2", "--lang", "python3",
+            "--select", "cluster", "--extra-inputs", "3", "--jobs", "2", "--json"]  # fmt: skip
+    result = CliRunner().invoke(
+        cli, [*base, "--extra-inputs-from", "agent", "--out", str(tmp_path / "a.json")], env=env
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    asked = [c for c in server.calls if "different test inputs" in c["messages"][-1]["content"]]
+    assert len(asked) == 2 and "Example input 1" in asked[0]["messages"][-1]["content"]  # one per problem
+    inputs_from = data["run"]["extra_inputs"]
+    assert inputs_from["mini-round/A"] == "agent: 3 written, 1 accepted by the input validator"
+    assert inputs_from["mini-round/B"] == "agent: 3 written, unvalidated"
+    a = data["contests"][0]["problems"][0]
+    assert a["clusters"] == 1  # "500 600" was refused: the two samples look alike on "5 6"
+
+    # Without the validator the out-of-range input is used and splits the samples in two clusters.
+    (problem_a / "problem.yaml").write_text(
+        (problem_a / "problem.yaml").read_text().replace("input_validator", "#")
+    )
+    unchecked = CliRunner().invoke(
+        cli, [*base, "--extra-inputs-from", "agent", "--out", str(tmp_path / "b.json")], env=env
+    )
+    assert unchecked.exit_code == 0, unchecked.output
+    b = json.loads(unchecked.output)
+    assert b["contests"][0]["problems"][0]["clusters"] == 2
+    assert b["run"]["extra_inputs"]["mini-round/A"] == "agent: 3 written, unvalidated"
+
+    # Every input refused: the candidates are compared on mutated examples instead, and the results say so.
+    (problem_a / "problem.yaml").write_text(
+        (problem_a / "problem.yaml").read_text().replace("#", "input_validator")
+    )
+    server.inputs_reply = "```input\n1 2 3\n```\n```input\n500 600\n```\n"
+    refused = CliRunner().invoke(
+        cli, [*base, "--extra-inputs-from", "agent", "--out", str(tmp_path / "d.json")],
+        env={**env, "CPELO_HOME": str(tmp_path / "home2")},
+    )  # fmt: skip
+    assert refused.exit_code == 0, refused.output
+    assert json.loads(refused.output)["run"]["extra_inputs"]["mini-round/A"] == (
+        "examples mutated (agent: 2 written, 0 accepted by the input validator)"
+    )
+
+    # The default mutates the examples and asks the agent nothing more.
+    before = len(server.calls)
+    default = CliRunner().invoke(cli, [*base, "--out", str(tmp_path / "c.json")], env=env)
+    assert default.exit_code == 0, default.output
+    assert json.loads(default.output)["run"]["extra_inputs"]["mini-round/A"] == "examples mutated"
+    assert len(server.calls) == before  # the samples came from the completion cache
+
+
+def test_extra_inputs_from_an_agent_that_cannot_write_them_is_one_line(tmp_path: Path) -> None:
+    out = str(tmp_path / "x.json")
+    proc = _cpelo("simulate", "cpelo-round-1", "--agent", "demo:1600", "--samples", "1",
+                  "--select", "cluster", "--extra-inputs-from", "agent", "--out", out)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--extra-inputs-from agent: agent demo:1600 cannot write test inputs" in proc.stderr
