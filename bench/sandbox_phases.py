@@ -70,7 +70,11 @@ def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, 
     last = meta["start_ns"] + sum(phases.values())
     gaps = {"spawn_runner": meta["start_ns"] - begin, **phases, "runner_exit_to_python": end - last}
     measured = {name: ns / 1e6 for name, ns in gaps.items()}
-    return measured | {"total": (end - begin) / 1e6, "pool_hit": 1.0 if meta.get("netns") == "pool" else 0.0}
+    return measured | {
+        "total": (end - begin) / 1e6,
+        "pool_hit": 1.0 if meta.get("netns") == "pool" else 0.0,
+        "prepared_root": 1.0 if meta.get("root") == "prepared" else 0.0,
+    }
 
 
 def main() -> None:
@@ -94,12 +98,15 @@ def main() -> None:
     names = list(samples[0])
     medians = {n: statistics.median(s[n] for s in samples if n in s) for n in names}
     medians.pop("pool_hit", None)
+    medians.pop("prepared_root", None)
     hit_rate = statistics.mean(s.get("pool_hit", 0.0) for s in samples)
+    prepared_rate = statistics.mean(s.get("prepared_root", 0.0) for s in samples)
     report = {
         "runs": args.runs,
         "median_ms": medians,
         "plain_subprocess_ms": statistics.median(plain),
         "netns_pool_hit_rate": hit_rate,
+        "prepared_root_rate": prepared_rate,
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -109,6 +116,7 @@ def main() -> None:
         print(f"  {name:24s} {ms:7.3f}")
     print(f"  {'plain subprocess.run':24s} {report['plain_subprocess_ms']:7.3f}")
     print(f"  network namespaces from the pool: {hit_rate:.0%} of runs")
+    print(f"  roots from a prepared mount namespace: {prepared_rate:.0%} of runs")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ def _rootless(command: RunnerCommand, config: SandboxConfig) -> RunnerCommand:
         update={
             "netns": None,
             "netns_pool": None,
+            "mnt_template": None,
             "cgroup_v2": cgroup.parent if cgroup.version == "v2" else None,
             "no_cgroup": cgroup.version != "v2",
         }

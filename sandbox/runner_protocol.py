@@ -47,6 +47,7 @@ class RunnerCommand(BaseModel):
     cgroup_name: str
     netns: Path | None  # the shared network namespace's bind mount; None: a private one per run
     netns_pool: Path | None = None  # with a private one per run: where namespaces are made ahead of need
+    mnt_template: Path | None = None  # root only: where prepared mount namespaces (the shared root) are kept
     uid: int
     gid: int
     tmp_size: int | None
@@ -62,6 +63,7 @@ class RunnerCommand(BaseModel):
             cgroup_name=config.cgroup_name,
             netns=config.cache_dir / "netns" if config.network == "shared" else None,
             netns_pool=config.cache_dir / "netns-pool" if config.network == "private" else None,
+            mnt_template=config.cache_dir / "mnt-template",
             uid=config.sandbox_uid,
             gid=config.sandbox_gid,
             tmp_size=config.tmp_size,
@@ -113,6 +115,8 @@ class RunnerCommand(BaseModel):
             args += ["--netns", str(self.netns)]
         elif self.netns_pool is not None:
             args += ["--netns-pool", str(self.netns_pool)]
+        if self.mnt_template is not None:
+            args += ["--mnt-template", str(self.mnt_template)]
         if timing:
             args += ["--timing", "1"]
         if self.cgroup_v2 is not None:
@@ -163,6 +167,7 @@ class RunnerMeta(BaseModel):
     end_mono_ns: int = 0
     killed_by: str | None
     netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
+    root: str = ""  # "prepared" (a copy of a prepared mount namespace) or "built" for the run
     start_ns: int | None = None  # with --timing 1
     phases_ns: dict[str, int] | None = None
 

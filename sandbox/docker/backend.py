@@ -85,7 +85,8 @@ def inner_args(
     """The native runner's arguments for the container (without the runner's path): its paths, with fds
     as slots the agent fills in (the fds only get their numbers on the agent's side)."""
     inner = config.model_copy(update={"cache_dir": INNER_CACHE, "cgroup_root": Path(CGROUP_DIR)})
-    command = RunnerCommand.for_config(Path(RUNNER), inner)
+    # No prepared root in a container: Docker's seccomp profile refuses the pivot_root that makes one.
+    command = RunnerCommand.for_config(Path(RUNNER), inner).model_copy(update={"mnt_template": None})
     args = command.argv(
         argv,
         limits,

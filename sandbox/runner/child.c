@@ -49,12 +49,12 @@ static const char *const PROC_MASKED[] = {
 
 /* The run's /proc: only its own processes (subset=pid: no host-wide files at all, one mount). Kernels
  * before 5.8 lack subset=pid: there the host-wide files that matter are covered by /dev/null. */
-static int mount_proc(const char *proc) {
+static int mount_proc(const char *proc, const char *root) {
     const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!mount("proc", proc, "proc", fl, "subset=pid")) return 0;
     if (errno != EINVAL || mount("proc", proc, "proc", fl, NULL)) return errno;
     char null[4096], dst[4096];
-    snprintf(null, sizeof null, "%s/dev/null", O.root_mnt);
+    snprintf(null, sizeof null, "%s/dev/null", root);
     for (const char *const *p = PROC_MASKED; *p; p++) {
         snprintf(dst, sizeof dst, "%s/%s", proc, *p);
         if (access(dst, F_OK)) continue;
@@ -63,13 +63,18 @@ static int mount_proc(const char *proc) {
     return 0;
 }
 
-void child_main(struct cgroup *cg, int exec_fd) {
+void child_main(struct cgroup *cg, struct graft *g, int exec_fd) {
     char proc[4096];
-    snprintf(proc, sizeof proc, "%s/proc", O.root_mnt);
+    /* With a prepared root the child's root is the sandbox's from the start (graft_enter). */
+    snprintf(proc, sizeof proc, "%s/proc", g ? "" : O.root_mnt);
     int e = 0;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL)) e = errno;
     mark("child_start");
-    if (!e) e = mount_proc(proc);
+    if (!e && g) {
+        e = graft_enter(g);
+        mark("child_mounts");
+    }
+    if (!e) e = mount_proc(proc, g ? "" : O.root_mnt);
     mark("child_proc");
     if (!e && O.netns_fd >= 0) {
         if (setns(O.netns_fd, CLONE_NEWNET)) e = errno;
@@ -77,8 +82,10 @@ void child_main(struct cgroup *cg, int exec_fd) {
     } else if (!e) bring_up_lo();
     if (!e) sethostname("sandbox", 7);
     mark("child_net_uts");
-    if (!e && enter_root()) e = errno;
-    mark("child_pivot");
+    if (!g) {
+        if (!e && enter_root()) e = errno;
+        mark("child_pivot");
+    }
     if (e) fail(exec_fd, e, 125);
     exec_program(cg, exec_fd);
 }

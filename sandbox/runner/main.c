@@ -87,6 +87,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--cgroup-v2")) O.cgroup_v2_dir = v;
         else if (!strcmp(k, "--no-cgroup")) O.no_cgroup = num(v) != 0;
         else if (!strcmp(k, "--netns-pool")) O.netns_pool = v;
+        else if (!strcmp(k, "--mnt-template")) O.mnt_template = v;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
         else if (!strcmp(k, "--copy-back")) O.copy_back = num(v) != 0;
         else if (!strcmp(k, "--ro")) { if (O.n_ro < MAX_PATHS) O.ro[O.n_ro++] = v; else meta_error("usage", "too many --ro"); }
@@ -109,8 +110,8 @@ int main(int argc, char **argv) {
     /* If the judge dies, so does the runner, then the program and with it its whole pid namespace. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     O.rootless = geteuid() != 0;
-    if (O.rootless && (O.netns_path || O.netns_pool))
-        meta_error("usage", "--netns and --netns-pool need root (bind mounts in the host's mount namespace)");
+    if (O.rootless && (O.netns_path || O.netns_pool || O.mnt_template))
+        meta_error("usage", "--netns, --netns-pool and --mnt-template need root (bind mounts in the host's mount namespace)");
     struct cgroup cg;
     cg_setup(&cg);
     mark("cgroup_setup");
@@ -123,13 +124,19 @@ int main(int argc, char **argv) {
         O.netns_fd = netns_claim(O.netns_pool, claimed, sizeof claimed);
     }
     stdin_prepare();
-    if (unshare(CLONE_NEWNS)) {
-        cg_remove(&cg);
-        meta_error("unavailable", "unshare(CLONE_NEWNS): %s (no filesystem isolation)", strerror(errno));
+    struct graft graft;
+    int prepared = O.mnt_template && !graft_prepare(&graft, O.mnt_template);
+    if (prepared) mark("graft_prepare");
+    else {
+        graft.scratch_fd = -1;
+        if (unshare(CLONE_NEWNS)) {
+            cg_remove(&cg);
+            meta_error("unavailable", "unshare(CLONE_NEWNS): %s (no filesystem isolation)", strerror(errno));
+        }
+        mark("unshare_ns");
+        build_root();
+        mark("build_root");
     }
-    mark("unshare_ns");
-    build_root();
-    mark("build_root");
 
     int out_pipe[2], err_pipe[2], exec_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(exec_pipe, O_CLOEXEC))
@@ -143,7 +150,8 @@ int main(int argc, char **argv) {
         O.huge_alloc = (unsigned long long)O.mem;
     mark("pipes");
     long long start = now_ns();
-    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
+    /* With a prepared root the child copies that namespace instead of the runner's (graft_enter). */
+    int flags = CLONE_NEWPID | (prepared ? 0 : CLONE_NEWNS) | CLONE_NEWIPC | CLONE_NEWUTS | (O.netns_fd >= 0 ? 0 : CLONE_NEWNET);
     pid_t init = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
     if (init < 0) {
         int e = errno;
@@ -157,17 +165,21 @@ int main(int argc, char **argv) {
         /* The caller's fds passed to the runner are not close-on-exec: the sandbox must not see them. */
         int passed[] = {O.meta_fd, O.out_fd, O.err_fd};
         for (int i = 0; i < 3; i++) if (passed[i] > 2) close(passed[i]);
-        child_main(&cg, exec_pipe[1]);
+        child_main(&cg, prepared ? &graft : NULL, exec_pipe[1]);
     }
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(exec_pipe[1]);
+    if (prepared) graft_release(&graft);
     int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
     /* The program's mount namespace (its copy of the root's ~40 mounts) would be torn down by its exit,
      * before the runner can see it: held here, it goes after the result instead. */
     char ns_path[64];
     snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)init);
-    int child_mnt = open(ns_path, O_RDONLY | O_CLOEXEC);
+    /* A child grafting onto a prepared root has its own namespace only once it execs (or fails): the exec
+     * pipe's end tells, and the namespace is taken then. */
+    int child_mnt = prepared ? -1 : open(ns_path, O_RDONLY | O_CLOEXEC);
+    int watch_exec = prepared;
 
     struct stream streams[2];
     stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
@@ -191,8 +203,8 @@ int main(int argc, char **argv) {
         int busy = !init_done;
         for (int i = 0; i < 2; i++) busy |= streams[i].open || streams[i].len;
         if (!busy) break;
-        struct pollfd pf[3];
-        int np = 0, idx[3];
+        struct pollfd pf[4];
+        int np = 0, idx[4];
         for (int i = 0; i < 2; i++) {
             struct stream *s = &streams[i];
             if (s->len) pf[np] = (struct pollfd){s->out, POLLOUT, 0};
@@ -201,6 +213,7 @@ int main(int argc, char **argv) {
             idx[np++] = i;
         }
         if (!init_done && pidfd >= 0) { pf[np] = (struct pollfd){pidfd, POLLIN, 0}; idx[np++] = 2; }
+        if (watch_exec && !init_done) { pf[np] = (struct pollfd){exec_pipe[0], POLLIN, 0}; idx[np++] = 3; }
         /* Poll CPU often enough to kill within a few ms of the limit: the tree may use both cores. */
         int timeout = 10;
         if (O.cpu_ns > 0 && !killed_by) {
@@ -213,6 +226,7 @@ int main(int argc, char **argv) {
         for (int j = 0; r > 0 && j < np; j++) {
             if (!pf[j].revents) continue;
             if (idx[j] == 2) { ended(&end_ns); init_done = 1; rq_final(&rq, init); continue; }
+            if (idx[j] == 3) { child_mnt = open(ns_path, O_RDONLY | O_CLOEXEC); watch_exec = 0; continue; }
             struct stream *s = &streams[idx[j]];
             if (s->len) { pump_out(s); continue; }
             int res = pump_in(s);
@@ -282,7 +296,7 @@ int main(int argc, char **argv) {
     mark("cgroup_read");
 
     /* Files the program created in the work dir go back to the host, bounded by the tmpfs size. */
-    copy_back_workdir();
+    copy_back_workdir(graft.scratch_fd, graft.entry, prepared ? graft.n_entries : 0);
     mark("copy_back");
 
     meta.status = prog_status;
@@ -295,6 +309,7 @@ int main(int argc, char **argv) {
     meta.wall_cap_ns = wall_cap;
     meta.end_mono_ns = end_ns;
     meta.killed_by = killed_by;
+    meta.prepared_root = prepared;
     meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
     meta_write(&meta);
     /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
@@ -309,6 +324,7 @@ int main(int argc, char **argv) {
     /* (a stream that reached EOF, or whose reader went away, closed its fd already) */
     for (int i = 0; i < 2; i++) if (streams[i].out > 2) close(streams[i].out);
     if (child_mnt >= 0) close(child_mnt);
+    if (graft.scratch_fd >= 0) close(graft.scratch_fd);
     cg_remove(&cg);
     if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);
     return 0;

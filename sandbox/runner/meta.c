@@ -57,6 +57,7 @@ void meta_write(const struct run_meta *r) {
     else fputs("null", m);
     fputs(", \"netns\": ", m);
     json_str(m, r->netns ? r->netns : "");
+    fprintf(m, ", \"root\": \"%s\"", r->prepared_root ? "prepared" : "built");
     if (marks) {
         /* Each phase: the time since the previous mark, runner's and child's in time order. */
         marks_sort();

@@ -151,25 +151,12 @@ static const char *const ETC_ENTRIES[] = {
     "/etc/java-21-openjdk", "/etc/java-11-openjdk", "/etc/ssl/certs/java", "/etc/localtime", "/etc/python3",
     "/etc/python3.11", "/etc/pypy3", NULL};
 
-/* Builds the sandbox's root at O.root_mnt and the writable tmpfs at O.scratch_mnt. Runs in the runner's
- * private mount namespace, so the host never sees these mounts; the program inherits a copy. */
-void build_root(void) {
-    const char *R = O.root_mnt, *S = O.scratch_mnt;
-    char path[4096], opts[128];
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
+/* The part of the root every run shares: a tmpfs at `R` holding the system directories, the /etc entries,
+ * /dev and empty /proc and /tmp. Returns whether /usr/local is masked (to be sealed read-only). */
+static int base_tree(const char *R) {
+    char path[4096];
     if (mount("cpelo-root", R, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755"))
         meta_error("sandbox", "mount tmpfs at %s: %s", R, strerror(errno));
-    long long disk = O.disk > 0 ? O.disk : 4096;
-    snprintf(opts, sizeof opts, "size=%lld,nr_inodes=%lld,mode=755", disk, disk / 4096 + 64);
-    if (mount("cpelo-scratch", S, "tmpfs", MS_NOSUID | MS_NODEV, opts))
-        meta_error("sandbox", "mount tmpfs at %s: %s", S, strerror(errno));
-    snprintf(path, sizeof path, "%s/work", S);
-    mkdir(path, 0755);
-    if (chown(path, O.uid, O.gid)) meta_error("sandbox", "chown %s: %s", path, strerror(errno));
-    snprintf(path, sizeof path, "%s/tmp", S);
-    mkdir(path, 01777);
-    chmod(path, 01777);
-
     for (const char *const *d = SYSTEM_DIRS; *d; d++) expose(R, *d, 1, 0);
     /* /usr/local holds what the host's admin installed (other interpreters' site-packages, CUDA, ...):
      * hidden under an empty tmpfs; a language that lives there names its paths (--ro), bound into it. */
@@ -203,11 +190,97 @@ void build_root(void) {
     }
     snprintf(path, sizeof path, "%s/tmp", R);
     mkdir(path, 01777);
+    return local_masked;
+}
+
+int under_tmp(const char *path) { return !strncmp(path, "/tmp", 4) && (path[4] == 0 || path[4] == '/'); }
+
+/* `shared_only`: a prepared root holds the --ro paths outside /tmp; those under /tmp are the run's own
+ * (a program installed in the judge's scratch dir) and attached per run (mntns.c). */
+static void expose_ro_paths(const char *R, int shared_only) {
+    for (int i = 0; i < O.n_ro; i++)
+        if (!shared_only || !under_tmp(O.ro[i])) expose(R, O.ro[i], 1, 1);
+}
+
+/* The root's tmpfs (and the /usr/local mask) read-only: the program can change nothing of it. */
+static void seal_root(const char *R, int local_masked) {
+    char usr_local[4096];
+    snprintf(usr_local, sizeof usr_local, "%s/usr/local", R);
+    if (local_masked && mount(NULL, usr_local, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+        meta_error("sandbox", "remount %s read-only: %s", usr_local, strerror(errno));
+    if (mount(NULL, R, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+        meta_error("sandbox", "remount root read-only: %s", strerror(errno));
+}
+
+/* Every entry of the tmpfs holding directory fd `dir` (not what is mounted on it) dated at the epoch. */
+static void zero_times(int dir, dev_t dev, int depth) {
+    static const struct timespec epoch[2] = {{0, 0}, {0, 0}};
+    int fd = dup(dir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        struct stat st;
+        if (fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || st.st_dev != dev) continue;
+        if (S_ISDIR(st.st_mode) && depth < 8) {
+            int sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                zero_times(sub, dev, depth + 1);
+                close(sub);
+            }
+        }
+        utimensat(dir, de->d_name, epoch, AT_SYMLINK_NOFOLLOW);
+    }
+    closedir(d);
+    futimens(dir, epoch);
+}
+
+void build_template_root(const char *R) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
+    int local_masked = base_tree(R);
+    expose_ro_paths(R, 1);
+    /* A root shared by many runs must not date the run that made it: its own entries (/, /etc, /dev, the
+     * symlinks, the /usr/local mask) carry the epoch instead of their creation time. */
+    char usr_local[4096];
+    snprintf(usr_local, sizeof usr_local, "%s/usr/local", R);
+    const char *tops[2] = {R, local_masked ? usr_local : NULL};
+    for (int i = 0; i < 2 && tops[i]; i++) {
+        int fd = open(tops[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && !fstat(fd, &st)) zero_times(fd, st.st_dev, 0);
+        if (fd >= 0) close(fd);
+    }
+    seal_root(R, local_masked);
+}
+
+/* Builds the sandbox's root at O.root_mnt and the writable tmpfs at O.scratch_mnt. Runs in the runner's
+ * private mount namespace, so the host never sees these mounts; the program inherits a copy. */
+void build_root(void) {
+    const char *R = O.root_mnt, *S = O.scratch_mnt;
+    char path[4096], opts[128];
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
+    int local_masked = base_tree(R);
+    long long disk = O.disk > 0 ? O.disk : 4096;
+    snprintf(opts, sizeof opts, "size=%lld,nr_inodes=%lld,mode=755", disk, disk / 4096 + 64);
+    if (mount("cpelo-scratch", S, "tmpfs", MS_NOSUID | MS_NODEV, opts))
+        meta_error("sandbox", "mount tmpfs at %s: %s", S, strerror(errno));
+    snprintf(path, sizeof path, "%s/work", S);
+    mkdir(path, 0755);
+    if (chown(path, O.uid, O.gid)) meta_error("sandbox", "chown %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/tmp", S);
+    mkdir(path, 01777);
+    chmod(path, 01777);
+
+    snprintf(path, sizeof path, "%s/tmp", R);
     char src[4096];
     snprintf(src, sizeof src, "%s/tmp", S);
     bind_mount(src, path, 0);
 
-    for (int i = 0; i < O.n_ro; i++) expose(R, O.ro[i], 1, 1);
+    expose_ro_paths(R, 0);
 
     /* The work dir: a directory of the scratch tmpfs, with the host work dir's entries bound into it. */
     char work[4096];
@@ -251,17 +324,13 @@ void build_root(void) {
         if (lchown(O.rw[i], O.uid, O.gid)) meta_error("sandbox", "chown %s: %s", O.rw[i], strerror(errno));
         expose(R, O.rw[i], 0, 1);
     }
-
-    if (local_masked && mount(NULL, usr_local, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
-        meta_error("sandbox", "remount %s read-only: %s", usr_local, strerror(errno));
-    if (mount(NULL, R, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
-        meta_error("sandbox", "remount root read-only: %s", strerror(errno));
+    seal_root(R, local_masked);
 }
 
 /* Copies what the program created in the scratch work dir back to the host work dir. Only regular
  * files and directories born on the tmpfs (bind-mounted host entries have another st_dev); never
  * symlinks, so nothing the program makes can point the judge at a host file. */
-static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth) {
+static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth, char *const *skip, int n_skip) {
     if (depth > 16) return;
     int fd = dup(src_dir);
     DIR *d = fdopendir(fd);
@@ -270,13 +339,16 @@ static void copy_back(int src_dir, int dst_dir, dev_t tmpfs_dev, int depth) {
     char buf[CHUNK];
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        int skipped = 0;
+        for (int i = 0; depth == 0 && i < n_skip && !skipped; i++) skipped = !strcmp(de->d_name, skip[i]);
+        if (skipped) continue;
         struct stat st;
         if (fstatat(src_dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || st.st_dev != tmpfs_dev) continue;
         if (S_ISDIR(st.st_mode)) {
             if (mkdirat(dst_dir, de->d_name, 0755) && errno != EEXIST) continue;
             int s = openat(src_dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             int t = openat(dst_dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (s >= 0 && t >= 0) copy_back(s, t, tmpfs_dev, depth + 1);
+            if (s >= 0 && t >= 0) copy_back(s, t, tmpfs_dev, depth + 1, NULL, 0);
             if (s >= 0) close(s);
             if (t >= 0) close(t);
         } else if (S_ISREG(st.st_mode)) {
@@ -310,11 +382,45 @@ int enter_root(void) {
 }
 
 
-void copy_back_workdir(void) {
+void copy_back_workdir(int scratch_fd, char *const *skip, int n_skip) {
+    if (!O.copy_back) return;
     char work[4096];
     snprintf(work, sizeof work, "%s/work", O.scratch_mnt);
-    int src = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int src = scratch_fd >= 0 ? openat(scratch_fd, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                              : open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int dst = open(O.workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat sst;
-    if (O.copy_back && src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0);
+    if (src >= 0 && dst >= 0 && !fstat(src, &sst)) copy_back(src, dst, sst.st_dev, 0, skip, n_skip);
+    if (src >= 0) close(src);
+    if (dst >= 0) close(dst);
+}
+
+/* What the shared part of the root is made of: every path it exposes with its file's identity (a file
+ * replaced by rename, as ldconfig replaces ld.so.cache, is a new inode that an old bind would not show),
+ * the read-only paths of the run and the runner binary that builds it. A prepared root made from other inputs is not this run's. */
+unsigned long long root_key(void) {
+    unsigned long long h = 1469598103934665603ULL;
+#define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const unsigned char *)(p))[i_]) * 1099511628211ULL
+    const char *const *lists[2] = {SYSTEM_DIRS, ETC_ENTRIES};
+    const char *extra[MAX_PATHS + 3];
+    int n_extra = 0;
+    extra[n_extra++] = "/usr/local";
+    /* The runner's own build: another version may build the root differently. */
+    extra[n_extra++] = "/proc/self/exe";
+    for (int i = 0; i < O.n_ro; i++)
+        if (!under_tmp(O.ro[i])) extra[n_extra++] = O.ro[i];
+    extra[n_extra] = NULL;
+    for (int l = 0; l < 3; l++) {
+        const char *const *list = l < 2 ? lists[l] : extra;
+        for (; *list; list++) {
+            struct stat st;
+            long long id[3] = {-1, -1, -1};
+            if (!(strcmp(*list, "/proc/self/exe") ? lstat(*list, &st) : stat(*list, &st))) { id[0] = (long long)st.st_dev; id[1] = (long long)st.st_ino; id[2] = st.st_mode; }
+            MIX(*list, strlen(*list) + 1);
+            MIX(id, sizeof id);
+        }
+        MIX("|", 1);
+    }
+#undef MIX
+    return h;
 }

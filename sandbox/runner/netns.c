@@ -85,6 +85,15 @@ int shared_netns(const char *path) {
 
 static int pid_alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH); }
 
+/* Unmounts and removes pool entry `path` and its lock. */
+static void pool_release(const char *path) {
+    char lock[4200];
+    umount2(path, MNT_DETACH);
+    unlink(path);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    unlink(lock);
+}
+
 int netns_claim(const char *pool, char *claimed, size_t len) {
     DIR *d = opendir(pool);
     if (!d && errno == ENOENT && !mkdir_p(pool, 0700)) d = opendir(pool);
@@ -101,19 +110,13 @@ int netns_claim(const char *pool, char *claimed, size_t len) {
         dprintf(l, "%d", (int)getpid());
         close(l);
         fd = open_netns(path);
-        snprintf(claimed, len, "%s", path); /* released after the run, usable or not */
+        /* Released after the run. An entry that vanished since readdir (released by another run) or was
+         * is not a namespace goes now, lock included: `claimed` names one entry only. */
+        if (fd >= 0) snprintf(claimed, len, "%s", path);
+        else pool_release(path);
     }
     closedir(d);
     return fd;
-}
-
-/* Unmounts and removes pool entry `path` and its lock. */
-static void pool_release(const char *path) {
-    char lock[4200];
-    umount2(path, MNT_DETACH);
-    unlink(path);
-    snprintf(lock, sizeof lock, "%s.lock", path);
-    unlink(lock);
 }
 
 /* One more namespace in the pool: made by a child (unshare moves the caller), locked while being made. */
@@ -154,7 +157,24 @@ void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed) {
     struct dirent *de;
     char path[4096], lock[4200], buf[32];
     while (d && (de = readdir(d))) {
-        if (de->d_name[0] != 'n' || strchr(de->d_name, '.')) continue;
+        if (de->d_name[0] != 'n') continue;
+        const char *dot = strchr(de->d_name, '.');
+        if (dot) {
+            /* A lock whose entry is gone (its holder died between the two unlinks, or the entry's file
+             * was removed by hand): every claim and refill reads the whole directory, so it must not
+             * grow. A maker writes its pid into the lock before creating the entry: a live one is kept. */
+            if (strcmp(dot, ".lock")) continue;
+            snprintf(path, sizeof path, "%s/%.*s", pool, (int)(dot - de->d_name), de->d_name);
+            if (!access(path, F_OK)) continue;
+            snprintf(lock, sizeof lock, "%s/%s", pool, de->d_name);
+            int lf = open(lock, O_RDONLY | O_CLOEXEC);
+            if (lf < 0) continue;
+            ssize_t n = read(lf, buf, sizeof buf - 1);
+            close(lf);
+            buf[n > 0 ? n : 0] = 0;
+            if (n > 0 && !pid_alive((pid_t)atoi(buf)) && access(path, F_OK)) unlink(lock);
+            continue;
+        }
         snprintf(path, sizeof path, "%s/%s", pool, de->d_name);
         snprintf(lock, sizeof lock, "%s.lock", path);
         int lf = open(lock, O_RDONLY | O_CLOEXEC);

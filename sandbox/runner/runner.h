@@ -51,6 +51,7 @@ struct opts {
     int netns_fd;
     unsigned long long huge_alloc;
     const char *netns_path, *netns_pool;
+    const char *mnt_template; /* where prepared mount namespaces are kept (root only), or NULL */
     const char *cgroup_v2_dir; /* non-root: the delegated v2 directory holding one cgroup per run */
     int no_cgroup;             /* non-root without a delegated cgroup: rlimits and polling only */
     int rootless;              /* not root: the sandbox is built from an unprivileged user namespace */
@@ -70,6 +71,7 @@ struct run_meta {
     long long end_mono_ns; /* CLOCK_MONOTONIC when the run was first seen ending (see main.c) */
     const char *killed_by;
     const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
+    int prepared_root; /* the root came from a prepared mount namespace (mntns.c), not built for the run */
 };
 
 /* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
@@ -151,8 +153,42 @@ void rq_final(struct rqwait *w, pid_t pid);
 void build_root(void);
 /* In the child: makes the prepared root the root. Returns 0 or -1 with errno set. */
 int enter_root(void);
-/* Copies what the program created in the scratch work dir back to the host work dir. */
-void copy_back_workdir(void);
+/* Copies what the program created in the scratch work dir back to the host work dir; `scratch_fd` is the
+ * scratch tmpfs (a prepared root's run, see mntns.c) or -1 (O.scratch_mnt). `skip`: top-level names that
+ * are mount points of the host's entries in the child's namespace only (the runner sees the empty file or
+ * directory under them, which must never overwrite the host's entry). */
+void copy_back_workdir(int scratch_fd, char *const *skip, int n_skip);
+/* In a fresh private mount namespace: the part of the root that every run with these inputs shares (no
+ * scratch, /tmp or work dir), sealed read-only at `R`. */
+void build_template_root(const char *R);
+/* The inputs of that shared part (exposed paths and their files' identities), hashed. */
+unsigned long long root_key(void);
+/* `path` is /tmp or below: on the run's own scratch tmpfs, never in the shared part of the root. */
+int under_tmp(const char *path);
+
+/* ---------------------------------------------------------------- mntns.c: the prepared root */
+
+/* A run's mounts grafted onto a copy of a prepared mount namespace (see mntns.c). */
+struct graft {
+    int template_fd;  /* the prepared namespace, or -1: the root is built per run (build_root) */
+    int scratch_fd;   /* the run's scratch tmpfs, a detached mount */
+    int n;            /* detached trees, attached in this order: */
+    int fd[MAX_PATHS * 4];
+    char *dst[MAX_PATHS * 4]; /* where each goes in the sandbox */
+    int n_entries;            /* names of the host work dir's entries among them */
+    char *entry[MAX_PATHS * 4];
+};
+
+/* In the runner, in the host's mount namespace: the prepared namespace for this run's inputs (made on
+ * first use under `dir`) and the run's own mounts as detached trees. Returns 0, or -1 with nothing held
+ * when the run must build its root itself (no prepared namespace, a work dir outside /tmp, a kernel
+ * without the mount API). */
+int graft_prepare(struct graft *g, const char *dir);
+/* In the clone child: a private copy of the prepared namespace with the run's mounts attached; its root
+ * is the sandbox's root. Returns 0 or an errno. */
+int graft_enter(struct graft *g);
+/* In the runner after the clone: the run's mounts are the child's now. */
+void graft_release(struct graft *g);
 
 /* ---------------------------------------------------------------- seccomp.c: the syscall filter */
 
@@ -186,8 +222,9 @@ void apply_rlimits(int no_cgroup);
 
 /* ---------------------------------------------------------------- child.c: the program's side */
 
-/* The clone child: finishes the sandbox and execs the program; never returns. */
-void child_main(struct cgroup *cg, int exec_fd) __attribute__((noreturn));
+/* The clone child: finishes the sandbox and execs the program; never returns. `g`: the run's mounts to
+ * graft onto a prepared root (mntns.c), or NULL when the runner built the root at O.root_mnt. */
+void child_main(struct cgroup *cg, struct graft *g, int exec_fd) __attribute__((noreturn));
 
 /* ---------------------------------------------------------------- streams.c: the program's stdio */
 
