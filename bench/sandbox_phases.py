@@ -74,6 +74,7 @@ def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, 
         "total": (end - begin) / 1e6,
         "pool_hit": 1.0 if meta.get("netns") == "pool" else 0.0,
         "prepared_root": 1.0 if meta.get("root") == "prepared" else 0.0,
+        "cgroup_pool": 1.0 if meta.get("cgroup_pool") else 0.0,
     }
 
 
@@ -99,6 +100,8 @@ def main() -> None:
     medians = {n: statistics.median(s[n] for s in samples if n in s) for n in names}
     medians.pop("pool_hit", None)
     medians.pop("prepared_root", None)
+    medians.pop("cgroup_pool", None)
+    cgroup_rate = statistics.mean(s.get("cgroup_pool", 0.0) for s in samples)
     hit_rate = statistics.mean(s.get("pool_hit", 0.0) for s in samples)
     prepared_rate = statistics.mean(s.get("prepared_root", 0.0) for s in samples)
     report = {
@@ -107,6 +110,7 @@ def main() -> None:
         "plain_subprocess_ms": statistics.median(plain),
         "netns_pool_hit_rate": hit_rate,
         "prepared_root_rate": prepared_rate,
+        "cgroup_pool_rate": cgroup_rate,
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -117,6 +121,7 @@ def main() -> None:
     print(f"  {'plain subprocess.run':24s} {report['plain_subprocess_ms']:7.3f}")
     print(f"  network namespaces from the pool: {hit_rate:.0%} of runs")
     print(f"  roots from a prepared mount namespace: {prepared_rate:.0%} of runs")
+    print(f"  cgroups from the pool (v1): {cgroup_rate:.0%} of runs")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 It knows nothing of problems or verdicts: see ``run``, ``Limits``, ``RunResult`` and ``SandboxConfig``.
 """
 
+from sandbox.cgroup_pool import drain_cgroup_pool
 from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxConfigError, SandboxError, SandboxUnavailable
 from sandbox.limits import Limits, MiB
@@ -20,5 +21,6 @@ __all__ = [
     "SandboxError",
     "SandboxUnavailable",
     "Status",
+    "drain_cgroup_pool",
     "run",
 ]

@@ -24,6 +24,10 @@ from sandbox.limits import Limits
 from sandbox.result import Enforcement, RunResult, Status
 from sandbox.unconfined import SAFE_PATH
 
+# Never-used v1 cgroups each runner leaves ready for the next runs (see cgroup.c): one claimed per run,
+# so two keep back-to-back and pairs of parallel runs off mkdir.
+CGROUP_POOL = 2
+
 
 class FdSlot(StrEnum):
     """An fd the docker agent fills in: it only learns the fds' numbers when it receives them."""
@@ -53,6 +57,7 @@ class RunnerCommand(BaseModel):
     tmp_size: int | None
     cgroup_v2: Path | None = None  # non-root: the delegated cgroup v2 directory holding one cgroup per run
     no_cgroup: bool = False  # non-root without a delegated cgroup: rlimits and polling only
+    cgroup_pool: int = 0  # cgroup v1: never-used cgroups kept ready for the next runs (0: none)
 
     @classmethod
     def for_config(cls, runner: Path, config: SandboxConfig) -> RunnerCommand:
@@ -67,6 +72,7 @@ class RunnerCommand(BaseModel):
             uid=config.sandbox_uid,
             gid=config.sandbox_gid,
             tmp_size=config.tmp_size,
+            cgroup_pool=CGROUP_POOL,
         )
 
     def argv(
@@ -123,6 +129,8 @@ class RunnerCommand(BaseModel):
             args += ["--cgroup-v2", str(self.cgroup_v2)]
         if self.no_cgroup:
             args += ["--no-cgroup", "1"]
+        if self.cgroup_pool:
+            args += ["--cgroup-pool", str(self.cgroup_pool)]
         if not copy_back:
             args += ["--copy-back", "0"]
         for p in readonly_paths:
@@ -168,6 +176,7 @@ class RunnerMeta(BaseModel):
     killed_by: str | None
     netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
     root: str = ""  # "prepared" (a copy of a prepared mount namespace) or "built" for the run
+    cgroup_pool: bool = False  # the run's cgroup was claimed from the pool of never-used ones (v1)
     start_ns: int | None = None  # with --timing 1
     phases_ns: dict[str, int] | None = None
 

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,87 @@ static void cg_enable(const char *dir) {
                    errno == EBUSY ? "; the cgroup holds processes itself: move them into a child cgroup" : "");
 }
 
+/* ---------------------------------------------------------------- the pool of never-used cgroups (v1) */
+
+/* Making a run's three v1 cgroups (memory, pids, cpuacct) is most of cg_setup's cost (mkdir creates every
+ * control file). A small pool of cgroups made ahead of need takes it off the run's critical path: entry
+ * p<maker pid>-<ns>, the same name in the three hierarchies, made after a run's result is out and used by
+ * exactly one run, never reused (counters such as max_usage_in_bytes and failcnt only grow: a used cgroup
+ * would carry one run's peak into the next). A run claims an entry by renaming it to its own r<pid>-<ns>
+ * name, memory first: rename is atomic, so of several claimers one wins and the others try the next
+ * entry. v1 cannot move a cgroup between parents and v2 cannot rename one, so v2 has no pool. A claimed
+ * entry is removed like any run's cgroup (cg_remove, or cg_sweep once its runner is dead); the pool
+ * itself is known, empty state, removed by sandbox.cgroup_pool.drain_cgroup_pool. */
+
+/* v1 controller directories, in the order a pool entry is made (memory last: its presence means the
+ * entry is complete) and claimed (memory first: its rename is the claim). */
+static const char *const pool_ctrl[3] = {"cpuacct", "pids", "memory"};
+
+static int pool_entry_name(const char *name) { return name[0] == 'p' && strchr(name, '-') && !strchr(name, '.'); }
+
+/* Renames a pool entry to `unique` in every hierarchy; 1 when this run owns it. */
+static int cg_pool_claim(const char *unique) {
+    char parent[512], from[1024], to[1024];
+    snprintf(parent, sizeof parent, "%s/memory/%s", O.cgroup_root, O.cgroup_name);
+    DIR *d = opendir(parent);
+    if (!d) return 0;
+    struct dirent *de;
+    int won = 0;
+    char name[256];
+    while (!won && (de = readdir(d))) {
+        if (de->d_type != DT_DIR || !pool_entry_name(de->d_name)) continue;
+        snprintf(name, sizeof name, "%s", de->d_name);
+        snprintf(from, sizeof from, "%s/%s", parent, name);
+        snprintf(to, sizeof to, "%s/%s", parent, unique);
+        won = !rename(from, to);
+    }
+    closedir(d);
+    if (!won) return 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(from, sizeof from, "%s/%s/%s/%s", O.cgroup_root, pool_ctrl[i], O.cgroup_name, name);
+        snprintf(to, sizeof to, "%s/%s/%s/%s", O.cgroup_root, pool_ctrl[i], O.cgroup_name, unique);
+        /* Drained meanwhile (or half made by a maker that died): a fresh one, as without a pool. */
+        if (rename(from, to) && mkdir(to, 0755))
+            meta_error("unavailable", "cannot create cgroup %s: %s", to, strerror(errno));
+    }
+    return 1;
+}
+
+static void cg_pool_add(void) {
+    char path[1024];
+    long long t = now_ns();
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s/%s/p%d-%lld", O.cgroup_root, pool_ctrl[i], O.cgroup_name, (int)getpid(), t);
+        if (mkdir(path, 0755)) {
+            /* undone, so that no half-made entry is left (memory, the last, is what claimers look for) */
+            for (int j = 0; j < i; j++) {
+                snprintf(path, sizeof path, "%s/%s/%s/p%d-%lld", O.cgroup_root, pool_ctrl[j], O.cgroup_name, (int)getpid(), t);
+                rmdir(path);
+            }
+            return;
+        }
+    }
+}
+
+/* After the run's result is out: the pool back to O.cgroup_pool entries (one refiller at a time). */
+void cg_pool_refill(struct cgroup *cg) {
+    if (cg->none || cg->v2 || O.cgroup_pool <= 0) return;
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s/memory/%s", O.cgroup_root, O.cgroup_name);
+    int lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB)) {
+        if (lock >= 0) close(lock);
+        return; /* another run is refilling */
+    }
+    int ready = 0;
+    DIR *d = opendir(parent);
+    struct dirent *de;
+    while (d && (de = readdir(d))) ready += de->d_type == DT_DIR && pool_entry_name(de->d_name);
+    if (d) closedir(d);
+    for (; ready < O.cgroup_pool; ready++) cg_pool_add();
+    close(lock);
+}
+
 void cg_setup(struct cgroup *cg) {
     char unique[128], path[600], v2root[512];
     snprintf(unique, sizeof unique, "r%d-%lld", (int)getpid(), now_ns());
@@ -107,6 +189,7 @@ void cg_setup(struct cgroup *cg) {
     } else {
         const char *ctrl[3] = {"memory", "pids", "cpuacct"};
         char *dst[3] = {cg->mem, cg->pids, cg->cpu};
+        cg->from_pool = O.cgroup_pool > 0 && cg_pool_claim(unique);
         for (int i = 0; i < 3; i++) {
             snprintf(path, sizeof path, "%s/%s", O.cgroup_root, ctrl[i]);
             if (access(path, W_OK))
@@ -114,7 +197,8 @@ void cg_setup(struct cgroup *cg) {
                            "no writable cgroup v1 '%s' controller at %s and no cgroup v2 with memory+pids delegated "
                            "(%s limits and measurements cannot be enforced)",
                            ctrl[i], path, i == 0 ? "memory" : i == 1 ? "process-count" : "CPU-time");
-            cg_make_dir(dst[i], 512, path, unique);
+            if (cg->from_pool) snprintf(dst[i], 512, "%s/%s/%s", path, O.cgroup_name, unique);
+            else cg_make_dir(dst[i], 512, path, unique);
         }
     }
     char v[64];

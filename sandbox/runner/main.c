@@ -86,6 +86,7 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(k, "--netns")) O.netns_path = v;
         else if (!strcmp(k, "--cgroup-v2")) O.cgroup_v2_dir = v;
         else if (!strcmp(k, "--no-cgroup")) O.no_cgroup = num(v) != 0;
+        else if (!strcmp(k, "--cgroup-pool")) O.cgroup_pool = (int)num(v);
         else if (!strcmp(k, "--netns-pool")) O.netns_pool = v;
         else if (!strcmp(k, "--mnt-template")) O.mnt_template = v;
         else if (!strcmp(k, "--timing")) timing = num(v) != 0;
@@ -310,6 +311,7 @@ int main(int argc, char **argv) {
     meta.end_mono_ns = end_ns;
     meta.killed_by = killed_by;
     meta.prepared_root = prepared;
+    meta.cgroup_pool = cg.from_pool;
     meta.netns = O.netns_path ? "shared" : O.netns_fd >= 0 ? "pool" : "fresh";
     meta_write(&meta);
     /* The caller has the meta line and does not wait for what follows; EOF on every fd it shared with
@@ -326,6 +328,7 @@ int main(int argc, char **argv) {
     if (child_mnt >= 0) close(child_mnt);
     if (graft.scratch_fd >= 0) close(graft.scratch_fd);
     cg_remove(&cg);
+    cg_pool_refill(&cg);
     if (O.netns_pool) netns_pool_refill(O.netns_pool, host_mnt_fd, claimed);
     return 0;
 }

@@ -58,6 +58,7 @@ void meta_write(const struct run_meta *r) {
     fputs(", \"netns\": ", m);
     json_str(m, r->netns ? r->netns : "");
     fprintf(m, ", \"root\": \"%s\"", r->prepared_root ? "prepared" : "built");
+    fprintf(m, ", \"cgroup_pool\": %s", r->cgroup_pool ? "true" : "false");
     if (marks) {
         /* Each phase: the time since the previous mark, runner's and child's in time order. */
         marks_sort();

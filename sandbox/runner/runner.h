@@ -54,6 +54,7 @@ struct opts {
     const char *mnt_template; /* where prepared mount namespaces are kept (root only), or NULL */
     const char *cgroup_v2_dir; /* non-root: the delegated v2 directory holding one cgroup per run */
     int no_cgroup;             /* non-root without a delegated cgroup: rlimits and polling only */
+    int cgroup_pool;           /* v1: never-used cgroups kept ready for the next runs (cgroup.c), 0: none */
     int rootless;              /* not root: the sandbox is built from an unprivileged user namespace */
     int copy_back; /* 0: what the program leaves in its work dir is thrown away with the tmpfs */
 };
@@ -72,6 +73,7 @@ struct run_meta {
     const char *killed_by;
     const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
     int prepared_root; /* the root came from a prepared mount namespace (mntns.c), not built for the run */
+    int cgroup_pool;   /* the run's cgroup was claimed from the pool (cgroup.c), not made for it */
 };
 
 /* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
@@ -109,6 +111,7 @@ int mkdir_p(const char *path, mode_t mode);
 
 struct cgroup {
     int v2, none;                        /* none: no cgroup at all (rootless without delegation) */
+    int from_pool;                       /* claimed from the pool of never-used cgroups */
     char mem[512], pids[512], cpu[512]; /* directories (all the same in v2) */
     int cpu_fd;                          /* cpuacct.usage (ns) or cpu.stat (usec) */
     int procs_fd[3];
@@ -123,6 +126,8 @@ void cg_kill_all(struct cgroup *cg);
 /* Fills peak, failcnt, oom_kill, pids_max_hits and cgroup_v2 of `m`. */
 void cg_read_final(struct cgroup *cg, struct run_meta *m);
 void cg_remove(struct cgroup *cg);
+/* After a run's result is out: tops up the pool of never-used v1 cgroups (O.cgroup_pool entries). */
+void cg_pool_refill(struct cgroup *cg);
 
 /* ---------------------------------------------------------------- rqwait.c: time spent waiting for a CPU */
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox import HandOff, Limits, MiB, SandboxConfig, SandboxConfigError, SandboxUnavailable, Status, run
+from sandbox.cgroup_pool import pool_entries
 
 pytestmark = pytest.mark.root
 
@@ -22,14 +23,16 @@ PY = "/usr/bin/python3"
 
 def cgroup_children(config: SandboxConfig) -> list[str]:
     """The run cgroups left under the test's parent, once the runners had a second to remove them: a
-    runner removes its cgroup just after the result is out (the tree is dead by then)."""
+    runner removes its cgroup just after the result is out (the tree is dead by then). The pool of
+    never-used cgroups is not a run's (test_cgroup_pool.py checks it)."""
     deadline = time.monotonic() + 2.0
     while True:
         found = []
+        pool = set(pool_entries(config))
         for ctrl in ("memory", "pids", "cpuacct"):
             parent = config.cgroup_root / ctrl / config.cgroup_name
             if parent.is_dir():
-                found += [p.name for p in parent.iterdir() if p.is_dir()]
+                found += [p.name for p in parent.iterdir() if p.is_dir() and p not in pool]
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.01)
