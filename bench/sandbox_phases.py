@@ -24,6 +24,7 @@ from sandbox.config import SandboxConfig
 from sandbox.native import read_all
 from sandbox.runner_build import runner_path
 from sandbox.runner_protocol import RunnerCommand
+from sandbox.runner_server import server_for
 
 
 def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, float]:
@@ -44,24 +45,40 @@ def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, 
         timing=True,
     )
     begin = time.monotonic_ns()
-    try:
-        proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            pass_fds=(meta_w,),
-            env={},
-        )
-    finally:
-        os.close(meta_w)
-    raw = read_all(meta_r)
-    os.close(meta_r)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    proc.stderr.close()
-    end = time.monotonic_ns()  # as the native backend: the meta line is all it waits for
-    proc.wait()
+    if config.runner_server and (server := server_for(Path(args[0]))) is not None:
+        # as the native backend does with its runner server (sandbox/native.py)
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        status_r = server.start(args, [(0, null), (1, null), (2, err_w), (meta_w, meta_w)])
+        for fd in (err_w, null, meta_w):
+            os.close(fd)
+        if status_r is None:
+            raise SystemExit("the runner server is gone")
+        raw = read_all(meta_r)
+        os.close(meta_r)
+        err = read_all(err_r)
+        os.close(err_r)
+        end = time.monotonic_ns()
+        os.close(status_r)
+    else:
+        try:
+            proc = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=(meta_w,),
+                env={},
+            )
+        finally:
+            os.close(meta_w)
+        raw = read_all(meta_r)
+        os.close(meta_r)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        proc.stderr.close()
+        end = time.monotonic_ns()  # as the native backend: the meta line is all it waits for
+        proc.wait()
     try:
         meta = json.loads(raw)
     except ValueError:
@@ -83,8 +100,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--network", choices=["shared", "private"], default=None)
+    parser.add_argument("--no-runner-server", action="store_true", help="spawn the runner per run")
     args = parser.parse_args()
-    config = SandboxConfig() if args.network is None else SandboxConfig(network=args.network)
+    config = SandboxConfig(runner_server=not args.no_runner_server)
+    if args.network is not None:
+        config = config.model_copy(update={"network": args.network})
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.chmod(work, 0o755)

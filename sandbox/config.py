@@ -46,6 +46,12 @@ class SandboxConfig(BaseModel):
         "joins one pre-made loopback-only namespace (made once, kept by a bind mount in cache_dir), which "
         "runs can observe each other through. Neither reaches the host.",
     )
+    runner_server: bool = Field(
+        True,
+        description="native: start runs through one long-lived runner process per judging process (a "
+        "fork per run instead of spawning the runner binary); runs spawn their own runner whenever that "
+        "server is unavailable",
+    )
     compiler: str = Field("gcc", description="C compiler used to build the runner on first use")
     docker: DockerOptions = Field(
         default_factory=DockerOptions, description="the docker backend's image and container limits"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import threading
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from sandbox.limits import Limits
 from sandbox.result import RunResult
 from sandbox.runner_build import runner_path
 from sandbox.runner_protocol import RunnerCommand, meta_complete, run_result
+from sandbox.runner_server import server_for, wait_status
 from sandbox.streams import StdinSpec, StdoutSpec, open_output, open_stdin, release
 
 
@@ -58,25 +60,62 @@ def run_native(
             copy_back=copy_back,
         )
         passed = tuple(fd for fd in (meta_w, out_fd, err_fd) if fd is not None)
+        served = None
         try:
-            proc = _spawn(args, stdin_fd, passed, config)
+            if config.runner_server:
+                served = _start_served(args, stdin_fd, passed, stack)
+            proc = _spawn(args, stdin_fd, passed, config) if served is None else None
         finally:
             # The runner holds its own copies now: ours would keep a pipe open past the program's close.
             os.close(meta_w)
             _close_all(copies)
             release(stdout, stderr)
         meta_raw = read_all(meta_r)
-        assert proc.stderr is not None
-        runner_err = proc.stderr.read()
-        proc.stderr.close()
-        code = proc.poll()
-        if code is None and meta_complete(meta_raw):
-            # The runner is topping up its namespace pool: reaped in the background, never waited for.
-            threading.Thread(target=proc.wait, daemon=True).start()
-            code = 0
-        elif code is None:
-            code = proc.wait()
+        if served is not None:
+            err_r, status_r = served
+            runner_err = read_all(err_r)
+            if meta_complete(meta_raw):
+                # The runner is topping up its pools: its status is not worth waiting for.
+                os.close(status_r)
+                code = 0
+            else:
+                status = wait_status(status_r)
+                # the server died with the run: as a runner killed under us
+                code = -signal.SIGKILL if status is None else status
+        else:
+            assert proc is not None and proc.stderr is not None
+            runner_err = proc.stderr.read()
+            proc.stderr.close()
+            polled = proc.poll()
+            if polled is None and meta_complete(meta_raw):
+                # The runner is topping up its namespace pool: reaped in the background, never waited for.
+                threading.Thread(target=proc.wait, daemon=True).start()
+                code = 0
+            else:
+                code = proc.wait() if polled is None else polled
     return run_result(meta_raw, runner_err, code, argv, limits.memory)
+
+
+def _start_served(
+    args: list[str], stdin_fd: int, passed: tuple[int, ...], stack: contextlib.ExitStack
+) -> tuple[int, int] | None:
+    """The run started by this process's runner server: (the runner's stderr, its status pipe), or None
+    when there is no server to start it (then the caller spawns the runner)."""
+    server = server_for(Path(args[0]))
+    if server is None:
+        return None
+    err_r, err_w = os.pipe2(os.O_CLOEXEC)
+    null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    try:
+        status_r = server.start(args, [(0, stdin_fd), (1, null), (2, err_w), *((fd, fd) for fd in passed)])
+    finally:
+        os.close(err_w)
+        os.close(null)
+    if status_r is None:
+        os.close(err_r)
+        return None
+    stack.callback(os.close, err_r)
+    return err_r, status_r
 
 
 def _rootless(command: RunnerCommand, config: SandboxConfig) -> RunnerCommand:

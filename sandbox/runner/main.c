@@ -104,6 +104,11 @@ static void parse(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    if (argc == 3 && !strcmp(argv[1], "--server")) return server_main((int)num(argv[2]));
+    return runner_main(argc, argv);
+}
+
+int runner_main(int argc, char **argv) {
     parse(argc, argv);
     if (timing) marks_init();
     mark("start");

@@ -62,6 +62,14 @@ struct opts {
 /* The run's options, parsed once from the command line and read-only afterwards. */
 extern struct opts O;
 
+/* One run, from `runner OPTIONS -- PROGRAM ARGS...`: a spawned runner's main, or a server's child. */
+int runner_main(int argc, char **argv);
+
+/* ---------------------------------------------------------------- server.c: the runner as a zygote */
+
+/* `runner --server FD`: forks one runner_main per request received on socket FD (see server.c). */
+int server_main(int sock);
+
 /* ---------------------------------------------------------------- meta.c: the measurements' JSON line */
 
 /* Everything the runner measured, written as one JSON line to --meta-fd (see sandbox/runner_protocol.py). */
