@@ -85,8 +85,11 @@ def inner_args(
     """The native runner's arguments for the container (without the runner's path): its paths, with fds
     as slots the agent fills in (the fds only get their numbers on the agent's side)."""
     inner = config.model_copy(update={"cache_dir": INNER_CACHE, "cgroup_root": Path(CGROUP_DIR)})
-    # No prepared root in a container: Docker's seccomp profile refuses the pivot_root that makes one.
-    command = RunnerCommand.for_config(Path(RUNNER), inner).model_copy(update={"mnt_template": None})
+    # No prepared root in a container: Docker's seccomp profile refuses the pivot_root that makes one. No
+    # cgroup pool either: the container's cgroup directories are its own, made and removed with it.
+    command = RunnerCommand.for_config(Path(RUNNER), inner).model_copy(
+        update={"mnt_template": None, "cgroup_pool": 0}
+    )
     args = command.argv(
         argv,
         limits,
