@@ -22,6 +22,7 @@ from contests.problem import (
     Checker,
     CheckerType,
     DerivedTimeLimit,
+    InputValidator,
     Interactor,
     InteractorProtocol,
     Problem,
@@ -117,6 +118,7 @@ def read_kattis(path: Path) -> Problem:
     cache_dir = Path(tempfile.gettempdir()) / "cpelo"
 
     checker, interactor = _checker(path, yaml_path, custom, interactive, flags, constants, cache_dir)
+    input_validator = _input_validator(path, notes, constants, cache_dir)
 
     time_multiplier, safety_margin = _multipliers(limits, yaml_path, draft)
     time_limit = _time_limit(path, limits, yaml_path)
@@ -134,6 +136,7 @@ def read_kattis(path: Path) -> Problem:
         "tests": read_tests(path, notes),
         "checker": checker,
         "interactor": interactor,
+        "input_validator": input_validator,
         "solutions": read_submissions(path / "submissions", notes, KATTIS_CPP),
         "time_multiplier": time_multiplier,
         "safety_margin": safety_margin,
@@ -220,6 +223,38 @@ def _validator_dir(path: Path) -> Path | None:
         if (path / name).is_dir():
             return path / name
     return None
+
+
+# Input validators cpelo can build; checktestdata (.ctd), viva (.viva) and shell scripts need their own
+# tools and are left out.
+_PROGRAM_SUFFIXES = (*_CPP_SUFFIXES, ".c", ".py", ".py3", ".java")
+
+
+def _input_validator(
+    path: Path, notes: list[str], constants: Mapping[str, str], cache_dir: Path
+) -> InputValidator | None:
+    """The package's input validator (stdin in, exit 42 = valid), used to vet extra inputs a model writes
+    (`cpelo simulate --extra-inputs-from agent`): one program, a source file or a directory of sources
+    (``validator.cpp`` with its ``validator.h``). With several, all would have to accept; with none
+    buildable there is none, and a note says which were left out."""
+    directory = next((path / n for n in ("input_validators", "input_validator") if (path / n).is_dir()), None)
+    if directory is None:
+        return None
+    entries = [p for p in sorted(directory.iterdir()) if not p.name.startswith(".") and p.exists()]
+    programs = [p for p in entries if p.is_dir() or p.suffix.lower() in _PROGRAM_SUFFIXES]
+    headers = [p for p in entries if p.is_file() and p.suffix.lower() in (".h", ".hpp")]
+    if headers and len(programs) == 1 and programs[0].is_file():
+        programs = [directory]  # one validator's sources and headers directly in the directory
+    if len(programs) != 1:
+        left = ", ".join(p.name for p in entries if p not in programs and p not in headers)
+        notes.append(
+            f"input validators: {len(programs)} cpelo can build"
+            + (f", {left} need other tools" if left else "")
+            + "; extra inputs are not vetted by them"
+        )
+        return None
+    source = with_constants(programs[0].resolve(), constants, cache_dir)
+    return InputValidator(source=source, language=program_language(source), valid_exit=42)
 
 
 def _validator_source(path: Path, yaml_path: Path, constants: Mapping[str, str], cache_dir: Path) -> Path:

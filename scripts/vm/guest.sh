@@ -10,7 +10,15 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs shm /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+# A fresh tmpfs on /tmp, /run and /var/tmp for the guest's own files. What the host keeps under them
+# that the test needs (the checkout itself, when CI clones into /tmp) is bound back at the same path.
+KEEP=()
+for p in "$(arg cpelo.repo)" "$(arg cpelo.runners)" "$(arg cpelo.prebuilt)"; do
+  case "$p" in /tmp/*|/run/*|/var/tmp/*) KEEP+=("$p") ;; esac
+done
+for i in "${!KEEP[@]}"; do mkdir -p "/mnt/keep$i" && mount --bind "${KEEP[$i]}" "/mnt/keep$i"; done
 for d in /tmp /run /var/tmp; do mount -t tmpfs -o mode=1777 tmp "$d"; done
+for i in "${!KEEP[@]}"; do mkdir -p "${KEEP[$i]}" && mount --move "/mnt/keep$i" "${KEEP[$i]}"; done
 BOOT_S="$(cut -d' ' -f1 /proc/uptime)"
 REPO="$(arg cpelo.repo)"
 MODE="$(arg cpelo.mode)"

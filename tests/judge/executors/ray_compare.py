@@ -1,4 +1,4 @@
-"""Comparing results across executors: everything but the measurements (CPU, wall time, memory)."""
+"""Comparing results across executors: everything but the measurements (CPU, wall time, memory, runs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from judge.verdict import JudgeResult
 
 _CPU = re.compile(r"\d+(\.\d+)? s CPU")  # an interactor's CPU time, quoted in the checker message
-_MEASURED = ("time_s", "wall_s", "memory_bytes")
+# How many runs a test took is measured too: one that lands near the limit on a loaded node is run again.
+_MEASURED = ("time_s", "wall_s", "memory_bytes", "runs")
 # How a time limit was caught (the kernel's CPU rlimit, or the sandbox's poll) is a race between the
 # two: the verdict is the same, its one-line description is not.
 _TIMED_OUT = ("TIME_LIMIT_EXCEEDED", "IDLENESS_LIMIT_EXCEEDED")
