@@ -124,7 +124,8 @@ def measure(db: str, env: dict[str, str], workers: int, burst: int, seconds: flo
 
         async def run(count: int, rate: float | None) -> list[str]:
             async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=300,
-                                         limits=httpx.Limits(max_connections=64)) as client:  # fmt: skip
+                                         limits=httpx.Limits(max_connections=64,
+                                                             keepalive_expiry=2.0)) as client:  # fmt: skip
                 return await post_many(client, count, rate)
 
         wait_done(db, asyncio.run(run(workers * 2, None)))  # warm: compile, unpack the problem

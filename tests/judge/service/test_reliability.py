@@ -46,8 +46,12 @@ async def _post_all(
 ) -> list[str]:
     limit = asyncio.Semaphore(parallel)
     headers = {"Authorization": f"Bearer {token}"}
+    # Idle connections expire on our side before the server's keep-alive (5 s) closes them: a request
+    # sent on a connection the server is closing at that moment is lost in flight (a ReadError), the
+    # race every HTTP/1.1 client avoids this way (httpx's default expiry equals the server's 5 s).
     async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=120,
-                                 limits=httpx.Limits(max_connections=parallel)) as client:  # fmt: skip
+                                 limits=httpx.Limits(max_connections=parallel,
+                                                     keepalive_expiry=2.0)) as client:  # fmt: skip
 
         async def post(body: Mapping[str, object]) -> str:
             async with limit:
