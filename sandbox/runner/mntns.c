@@ -13,6 +13,8 @@
  * builds its root itself (build_root), as before. */
 #include "runner.h"
 
+#include "mount_api.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,50 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One number for every architecture since Linux 5.2 (the unified syscall table). */
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#define SYS_move_mount 429
-#define SYS_fsopen 430
-#define SYS_fsconfig 431
-#define SYS_fsmount 432
-#endif
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC 0x00000001
-#endif
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC 0x00000001
-#endif
-#ifndef FSCONFIG_SET_STRING
-#define FSCONFIG_SET_STRING 1
-#define FSCONFIG_CMD_CREATE 6
-#endif
-#ifndef MOUNT_ATTR_NOSUID
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV 0x00000004
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
 #define NSFS_MAGIC_ 0x6e736673
-
-struct graft_attr {
-    uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
 
 static int open_nsfs(const char *path) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -191,7 +150,7 @@ static int template_open(const char *dir) {
 }
 
 static int set_attr(int fd, uint64_t attr, unsigned flags) {
-    struct graft_attr a = {attr, 0, 0, 0};
+    struct cpelo_mount_attr a = {attr, 0, 0, 0};
     return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, &a, sizeof a);
 }
 

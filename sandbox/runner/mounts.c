@@ -4,6 +4,8 @@
  * copy and pivots into it. */
 #include "runner.h"
 
+#include "mount_api.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,25 +17,6 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV 0x00000004
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#if !defined(SYS_mount_setattr) && defined(__NR_mount_setattr)
-#define SYS_mount_setattr __NR_mount_setattr
-#endif
-#if !defined(SYS_mount_setattr) && defined(__x86_64__)
-#define SYS_mount_setattr 442
-#endif
-/* Declared by hand: older libc/kernel headers lack it (layout MOUNT_ATTR_SIZE_VER0). */
-struct cpelo_mount_attr {
-    uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
 
 /* Remounts the one mount at `dst` with `fl`; a mount carrying noexec (or atime flags) of its own
  * refuses a remount that drops them, so those are carried over from its current flags. */
@@ -95,10 +78,8 @@ static void bind_mount(const char *src, const char *dst, int ro) {
     unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | (ro ? MS_RDONLY : 0);
     if (ro) {
         /* Read-only must hold for every mount nested under the bind, not just its top. */
-#ifdef SYS_mount_setattr
         struct cpelo_mount_attr attr = {MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0};
         if (!syscall(SYS_mount_setattr, AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof attr)) return;
-#endif
         /* Any failure (ENOSYS, seccomp's EPERM, ...) falls back to the walk, which fails closed. */
         remount_tree_ro(dst, fl);
         return;
