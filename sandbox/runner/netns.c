@@ -33,6 +33,19 @@ void bring_up_lo(void) {
 
 #define NSFS_MAGIC_ 0x6e736673
 
+/* A new network namespace (loopback up) kept by a bind mount at `path`, an existing empty file: made in a
+ * child, since unshare moves its caller. 0 on success. */
+static int bind_new_netns(const char *path) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNET)) _exit(1);
+        bring_up_lo();
+        _exit(mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) ? 2 : 0);
+    }
+    int st = 0;
+    return pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) ? -1 : 0;
+}
+
 static int open_netns(const char *path) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct statfs sf;
@@ -56,14 +69,7 @@ int shared_netns(const char *path) {
         int t = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
         if (t < 0) meta_error("sandbox", "create %s: %s", path, strerror(errno));
         close(t);
-        pid_t pid = fork();
-        if (pid == 0) {
-            if (unshare(CLONE_NEWNET)) _exit(1);
-            bring_up_lo();
-            _exit(mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) ? 2 : 0);
-        }
-        int st = 0;
-        if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+        if (bind_new_netns(path))
             meta_error("unavailable", "cannot create the sandbox network namespace at %s (no network isolation)",
                        path);
         fd = open_netns(path);
@@ -131,14 +137,7 @@ static void pool_add(const char *pool) {
     int t = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
     if (t < 0) { unlink(lock); return; }
     close(t);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (unshare(CLONE_NEWNET)) _exit(1);
-        bring_up_lo();
-        _exit(mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) ? 2 : 0);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+    if (bind_new_netns(path)) {
         pool_release(path);
         return;
     }
