@@ -229,12 +229,7 @@ class OpenAIAgent:
         body = self.body(r)
         path = self.cache_path(body, r.sample)
         cached = True
-        record: dict[str, Any] | None = None
-        if path.is_file():
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                record = None
+        record = _cached(path)
         if record is None:
             cached = False
             try:
@@ -308,12 +303,7 @@ class OpenAIAgent:
         request gives none. Never judged as tests: only candidates' outputs on them are compared."""
         body = self.inputs_body(problem, count)
         path = self.cache_path(body, -1)
-        record: dict[str, Any] | None = None
-        if path.is_file():
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                record = None
+        record = _cached(path)
         if record is None:
 
             async def ask() -> dict[str, Any]:
@@ -358,3 +348,12 @@ def _record(payload: dict[str, Any], latency: float) -> dict[str, Any]:
         "reasoning_tokens": details.get("reasoning_tokens"),
         "latency_s": latency,
     }
+
+
+def _cached(path: Path) -> dict[str, Any] | None:
+    """A cached record, or None when there is none or it is unreadable (then it is asked for again)."""
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return record
