@@ -22,7 +22,7 @@ from judge.checkers.kattis_default import (
 )
 from judge.checkers.outcome import CheckOutcome
 from judge.verdict import Verdict
-from tests.judge.test_checker_streaming import small
+from tests.judge.test_checker_streaming import _show, small
 
 _WHITESPACE = re.compile(rb"([ \t\n\v\f\r]+)")
 
@@ -50,14 +50,9 @@ def reference(output: bytes, answer: bytes, args: DefaultValidatorArgs) -> Check
         )
     if len(team_tokens) > len(judge_tokens):
         return CheckOutcome(
-            Verdict.WRONG_ANSWER, f"trailing output: '{_tokens_shown(team_tokens[len(judge_tokens)])}'"
+            Verdict.WRONG_ANSWER, f"trailing output: '{_show(team_tokens[len(judge_tokens)])}'"
         )
     return CheckOutcome(Verdict.OK, f"ok {len(judge_tokens)} tokens")
-
-
-def _tokens_shown(token: bytes) -> str:
-    text = token.decode("utf-8", "replace")
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 piece = st.sampled_from(
