@@ -218,8 +218,9 @@ def _default_checker(flags: list[str], yaml_path: Path) -> dict[str, Any]:
     return {"type": CheckerType.KATTIS_DEFAULT, "flags": flags}
 
 
-def _validator_dir(path: Path) -> Path | None:
-    for name in ("output_validators", "output_validator"):
+def _validator_dir(path: Path, kind: str = "output") -> Path | None:
+    """The package's `<kind>_validators/` (legacy) or `<kind>_validator/` (2023-07 and later)."""
+    for name in (f"{kind}_validators", f"{kind}_validator"):
         if (path / name).is_dir():
             return path / name
     return None
@@ -237,7 +238,7 @@ def _input_validator(
     (`cpelo simulate --extra-inputs-from agent`): one program, a source file or a directory of sources
     (``validator.cpp`` with its ``validator.h``). With several, all would have to accept; with none
     buildable there is none, and a note says which were left out."""
-    directory = next((path / n for n in ("input_validators", "input_validator") if (path / n).is_dir()), None)
+    directory = _validator_dir(path, "input")
     if directory is None:
         return None
     entries = [p for p in sorted(directory.iterdir()) if not p.name.startswith(".") and p.exists()]
