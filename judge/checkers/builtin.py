@@ -18,10 +18,10 @@ from judge.checkers.stream import (
     Data,
     Item,
     lines,
+    quoted,
     same_bytes,
     same_content,
     same_folded,
-    shown,
     size,
     tokens,
 )
@@ -30,11 +30,6 @@ from judge.task import CheckerKind, CheckerSpec, TestCase
 from judge.verdict import Verdict
 
 DEFAULT_FLOAT_TOL = 1e-6
-
-
-def _show(token: Item) -> str:
-    text = shown(token).decode("utf-8", "replace")
-    return text if len(text) <= 40 and isinstance(token, bytes) else text[:37] + "..."
 
 
 def _ordinal(n: int) -> str:
@@ -56,7 +51,7 @@ def _compare_tokens(
         if not same(o, a):
             return CheckOutcome(
                 Verdict.WRONG_ANSWER,
-                f"{_ordinal(common)} {what} differ - expected: '{_show(a)}', found: '{_show(o)}'",
+                f"{_ordinal(common)} {what} differ - expected: '{quoted(a)}', found: '{quoted(o)}'",
             ), 0
     n_out = common + (o is not None) + sum(1 for _ in out)
     n_ans = common + (a is not None) + sum(1 for _ in ans)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import islice, zip_longest
 
 from judge.checkers.outcome import CheckOutcome
-from judge.checkers.stream import Data, Item, runs, same_bytes, same_folded, shown, tokens
+from judge.checkers.stream import Data, Item, quoted, runs, same_bytes, same_folded, tokens
 from judge.errors import CheckerSetupError
 from judge.verdict import Verdict
 
@@ -84,11 +84,6 @@ def c_double(token: bytes) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _show(token: Item) -> str:
-    text = shown(token).decode("utf-8", "replace")
-    return text if len(text) <= 40 and isinstance(token, bytes) else text[:37] + "..."
-
-
 def _number(token: Item) -> float | None:
     # A token longer than stream.CAP (1 MiB) is kept as a digest: never a number (strtod would read one
     # only as a megabyte of digits, which no answer file holds).
@@ -102,16 +97,16 @@ def _tokens_equal(judge: Item, team: Item, args: DefaultValidatorArgs) -> str | 
         if expected is not None:
             found = _number(team)
             if found is None:
-                return f"expected a float, got '{_show(team)}'"
+                return f"expected a float, got '{quoted(team)}'"
             diff = abs(expected - found)
             if not (diff <= args.abs_tol) and not (diff <= args.rel_tol * abs(expected)):
                 return (
-                    f"too large difference: judge '{_show(judge)}', team '{_show(team)}', "
+                    f"too large difference: judge '{quoted(judge)}', team '{quoted(team)}', "
                     f"difference {diff:.6g} (abs tol {args.abs_tol:g}, rel tol {args.rel_tol:g})"
                 )
             return None
     same = same_bytes(judge, team) if args.case_sensitive else same_folded(judge, team)
-    return None if same else f"string tokens differ: judge '{_show(judge)}', team '{_show(team)}'"
+    return None if same else f"string tokens differ: judge '{quoted(judge)}', team '{quoted(team)}'"
 
 
 def _split_form(data: Data) -> Iterator[Item]:
@@ -175,7 +170,7 @@ def check_kattis_default(output: Data, answer: Data, args: DefaultValidatorArgs)
             total = found.compared + sum(1 for _ in judge_tokens)  # this batch, then the rest
             return CheckOutcome(Verdict.WRONG_ANSWER, f"team output ended after {i} of {total} tokens")
         if judge is None:
-            return CheckOutcome(Verdict.WRONG_ANSWER, f"trailing output: '{_show(team)}'")
+            return CheckOutcome(Verdict.WRONG_ANSWER, f"trailing output: '{quoted(team)}'")
         if (why := _tokens_equal(judge, team, args)) is not None:
             return CheckOutcome(Verdict.WRONG_ANSWER, f"token {i + 1}: {why}")
     return CheckOutcome(Verdict.OK, f"ok {found.compared} tokens")

@@ -63,6 +63,12 @@ def shown(item: Item) -> bytes:
     return item if isinstance(item, bytes) else item.head
 
 
+def quoted(item: Item) -> str:
+    """An item as a message quotes it: at most 40 characters, a longer (or long) one cut with "..."."""
+    text = shown(item).decode("utf-8", "replace")
+    return text if len(text) <= 40 and isinstance(item, bytes) else text[:37] + "..."
+
+
 def _open(data: Data) -> BinaryIO:
     return io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")
 
