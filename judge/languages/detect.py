@@ -8,7 +8,7 @@ from pathlib import Path
 
 from judge.errors import NoCodeBlock, UnknownLanguage
 from judge.languages.base import Language
-from judge.languages.registry import LANGUAGES
+from judge.languages.registry import LANGUAGES, get_language
 
 
 def language_for_file(path: Path) -> Language:
@@ -45,15 +45,11 @@ def language_for_fence(tag: str) -> Language | None:
     if cpp := _CPP.fullmatch(first):
         std = cpp.group("std") or ""
         wanted = "cpp23" if std in ("23", "26", "2b", "2c") else "cpp20" if std in ("20", "2a") else "cpp17"
-        return _by_id(wanted)
+        return get_language(wanted)
     for pattern, language_id in _FAMILIES:
         if pattern.fullmatch(first):
-            return _by_id(language_id)
+            return get_language(language_id)
     return None
-
-
-def _by_id(language_id: str) -> Language:
-    return next(language for language in LANGUAGES if language.id == language_id)
 
 
 @dataclass(frozen=True)
