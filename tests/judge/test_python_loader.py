@@ -1,8 +1,9 @@
-"""CPython runs under ``-S`` through a loader: a program must see exactly what ``python3 main.py`` shows it.
+"""CPython runs under ``-S`` as bytecode with a prelude: a program must see exactly what ``python3 main.py``
+shows it.
 
-Each probe runs twice in the real sandbox, once as the judge runs Python 3 and once as a plain script, and
-the two observations must be equal; the host's ``site`` hooks (``.pth`` files, ``sitecustomize``) must
-not run in the judged one.
+Each probe runs twice in the real sandbox, once as the judge compiles and runs Python 3 and once as a plain
+script, and the two observations must be equal; the host's ``site`` hooks (``.pth`` files,
+``sitecustomize``) must not run in the judged one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ def observe(tmp_path: Path, source: str, argv_for: str) -> tuple[int | None, str
     tool = python.tool()
     if tool is None:
         pytest.skip("python3 is not installed at /usr/bin/python3")
+    if argv_for == "judge":
+        compiled = run(
+            python.compile_argv([box / "main.py"], box) or [],
+            python.compile_limits(),
+            workdir=box,
+            stderr=box / "compile.txt",
+            env=python.compile_env(box),
+            writable_paths=[box],
+            config=sandbox_config(),
+        )
+        assert compiled.exit_code == 0, (box / "compile.txt").read_text()
     argv = python.run_argv(box, 256 << 20) if argv_for == "judge" else [str(tool), str(box / "main.py")]
     result = run(
         argv,
@@ -73,6 +85,10 @@ def test_the_program_sees_what_a_plain_script_sees(tmp_path: Path) -> None:
         ("print(sys.argv)\n", 1, "NameError: name 'sys' is not defined"),
         ("import builtins\nprint(posix)\n", 1, "NameError: name 'posix' is not defined"),
         ("def f():\n    raise ValueError('boom')\nf()\n", 1, 'main.py", line 2, in f'),
+        # the source's lines in the traceback; a docstring and __future__ imports keep their meaning
+        ("def f():\n    raise ValueError('boom')\nf()\n", 1, "raise ValueError('boom')"),
+        ('"""doc"""\nfrom __future__ import annotations\nimport sys\nsys.exit(__doc__)\n', 1, "doc"),
+        ("x: int = 1\nprint(__annotations__)\nexit(4)\n", 4, ""),
     ],
 )
 def test_exits_and_errors_are_those_of_a_script(
