@@ -92,6 +92,7 @@ def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, 
         "pool_hit": 1.0 if meta.get("netns") == "pool" else 0.0,
         "prepared_root": 1.0 if meta.get("root") == "prepared" else 0.0,
         "cgroup_pool": 1.0 if meta.get("cgroup_pool") else 0.0,
+        "ahead": 1.0 if set(meta.get("ahead", "").split()) == {"cgroup", "netns", "scratch", "root"} else 0.0,
     }
 
 
@@ -121,9 +122,11 @@ def main() -> None:
     medians.pop("pool_hit", None)
     medians.pop("prepared_root", None)
     medians.pop("cgroup_pool", None)
+    medians.pop("ahead", None)
     cgroup_rate = statistics.mean(s.get("cgroup_pool", 0.0) for s in samples)
     hit_rate = statistics.mean(s.get("pool_hit", 0.0) for s in samples)
     prepared_rate = statistics.mean(s.get("prepared_root", 0.0) for s in samples)
+    ahead_rate = statistics.mean(s.get("ahead", 0.0) for s in samples)
     report = {
         "runs": args.runs,
         "median_ms": medians,
@@ -131,6 +134,7 @@ def main() -> None:
         "netns_pool_hit_rate": hit_rate,
         "prepared_root_rate": prepared_rate,
         "cgroup_pool_rate": cgroup_rate,
+        "standby_rate": ahead_rate,
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -142,6 +146,9 @@ def main() -> None:
     print(f"  network namespaces from the pool: {hit_rate:.0%} of runs")
     print(f"  roots from a prepared mount namespace: {prepared_rate:.0%} of runs")
     print(f"  cgroups from the pool (v1): {cgroup_rate:.0%} of runs")
+    print(
+        f"  cgroup, network namespace, scratch and root all made ahead by a standby: {ahead_rate:.0%} of runs"
+    )
 
 
 if __name__ == "__main__":

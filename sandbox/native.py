@@ -4,6 +4,7 @@ runner (``runner/*.c``) that reports exact measurements as one JSON line (``runn
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -36,9 +37,7 @@ def run_native(
     config: SandboxConfig,
     copy_back: bool = True,
 ) -> RunResult:
-    command = _rootless(RunnerCommand.for_config(runner_path(config), config), config)
-    (command.mounts / "root").mkdir(parents=True, exist_ok=True)
-    (command.mounts / "scratch").mkdir(exist_ok=True)
+    command = _command(config)
     with contextlib.ExitStack() as stack:
         stdin_fd = open_stdin(stdin, stack)
         copies: list[int] = []  # the runner's copies of stdout/stderr, closed by us once it has started
@@ -94,6 +93,17 @@ def run_native(
             else:
                 code = proc.wait() if polled is None else polled
     return run_result(meta_raw, runner_err, code, argv, limits.memory)
+
+
+@functools.lru_cache(maxsize=8)
+def _command(config: SandboxConfig) -> RunnerCommand:
+    """The runner's command for ``config``, made once per process: finding the runner (a hash of its
+    sources), the cgroup and the mount points is the same for every run. (The runner makes its mount
+    points again if they vanish; a runner binary that vanished is built again by ``_spawn``.)"""
+    command = _rootless(RunnerCommand.for_config(runner_path(config), config), config)
+    (command.mounts / "root").mkdir(parents=True, exist_ok=True)
+    (command.mounts / "scratch").mkdir(exist_ok=True)
+    return command
 
 
 def _start_served(
@@ -157,6 +167,7 @@ def _spawn(
             # cleanup): built again once.
             if attempt == 2:
                 raise
+            _command.cache_clear()
             args = [str(runner_path(config)), *args[1:]]
     raise AssertionError("unreachable")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Literal
 
@@ -51,6 +52,7 @@ class Enforcement(BaseModel):
     )
 
     @classmethod
+    @functools.lru_cache(maxsize=8)  # immutable, and one of six: made once each
     def native(cls, cgroup: Literal["v1", "v2", "none"], rootless: bool) -> Enforcement:
         """The native backend's: everything by the cgroup when it has one, else rlimits and polling."""
         isolation: Literal["root", "userns"] = "userns" if rootless else "root"

@@ -8,7 +8,7 @@ by the numbers of the fds it received (the agent runs without this package, so i
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -109,28 +109,11 @@ class RunnerCommand(BaseModel):
             "--fsize", str(limits.file_size),
             "--disk", str(max(disk, 4096)),
             "--stack", str(stack),
-            "--uid", str(self.uid),
-            "--gid", str(self.gid),
             "--workdir", str(workdir),
-            "--root-mnt", str(self.mounts / "root"),
-            "--scratch-mnt", str(self.mounts / "scratch"),
-            "--cgroup-root", str(self.cgroup_root),
-            "--cgroup-name", self.cgroup_name,
+            *self._host_args,
         ]  # fmt: skip
-        if self.netns is not None:
-            args += ["--netns", str(self.netns)]
-        elif self.netns_pool is not None:
-            args += ["--netns-pool", str(self.netns_pool)]
-        if self.mnt_template is not None:
-            args += ["--mnt-template", str(self.mnt_template)]
         if timing:
             args += ["--timing", "1"]
-        if self.cgroup_v2 is not None:
-            args += ["--cgroup-v2", str(self.cgroup_v2)]
-        if self.no_cgroup:
-            args += ["--no-cgroup", "1"]
-        if self.cgroup_pool:
-            args += ["--cgroup-pool", str(self.cgroup_pool)]
         if not copy_back:
             args += ["--copy-back", "0"]
         for p in readonly_paths:
@@ -142,6 +125,31 @@ class RunnerCommand(BaseModel):
                 raise SandboxError(f"environment variable {key!r} has '=' or NUL in its name or value")
             args += ["--env", f"{key}={value}"]
         return [*args, "--", *argv]
+
+    @functools.cached_property
+    def _host_args(self) -> tuple[str, ...]:
+        # the same for every run of this command: made once (a run's Python side is on its critical path)
+        args = [
+            "--uid", str(self.uid),
+            "--gid", str(self.gid),
+            "--root-mnt", str(self.mounts / "root"),
+            "--scratch-mnt", str(self.mounts / "scratch"),
+            "--cgroup-root", str(self.cgroup_root),
+            "--cgroup-name", self.cgroup_name,
+        ]  # fmt: skip
+        if self.netns is not None:
+            args += ["--netns", str(self.netns)]
+        elif self.netns_pool is not None:
+            args += ["--netns-pool", str(self.netns_pool)]
+        if self.mnt_template is not None:
+            args += ["--mnt-template", str(self.mnt_template)]
+        if self.cgroup_v2 is not None:
+            args += ["--cgroup-v2", str(self.cgroup_v2)]
+        if self.no_cgroup:
+            args += ["--no-cgroup", "1"]
+        if self.cgroup_pool:
+            args += ["--cgroup-pool", str(self.cgroup_pool)]
+        return tuple(args)
 
 
 def _fd(fd: FdRef | None) -> str:
@@ -177,6 +185,9 @@ class RunnerMeta(BaseModel):
     netns: str = ""  # "pool" (made ahead of need), "fresh" (made in clone) or "shared"
     root: str = ""  # "prepared" (a copy of a prepared mount namespace) or "built" for the run
     cgroup_pool: bool = False  # the run's cgroup was claimed from the pool of never-used ones (v1)
+    # what of the run a standby runner made before the request (runner/ahead.c), space-separated names
+    # of "cgroup", "netns", "scratch", "root"; "" for nothing
+    ahead: str = ""
     start_ns: int | None = None  # with --timing 1
     phases_ns: dict[str, int] | None = None
 
@@ -199,13 +210,13 @@ def meta_complete(raw: bytes) -> bool:
 
 def parse_meta(raw: bytes) -> RunnerMeta | RunnerFailure:
     """Parses the meta line; raises ValueError when it is neither form."""
-    data = json.loads(raw)
     try:
-        if isinstance(data, dict) and "error" in data:
-            return RunnerFailure.model_validate(data)
-        return RunnerMeta.model_validate(data)
+        return RunnerMeta.model_validate_json(raw)
     except ValidationError as exc:
-        raise ValueError(f"malformed runner meta: {exc}") from exc
+        try:
+            return RunnerFailure.model_validate_json(raw)
+        except ValidationError:
+            raise ValueError(f"malformed runner meta: {exc}") from exc
 
 
 def run_result(

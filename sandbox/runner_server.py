@@ -54,6 +54,11 @@ class RunnerServer:
         the server is gone (then nothing was started)."""
         if len(fds) > _MAX_FDS:
             raise ValueError(f"at most {_MAX_FDS} fds per run")
+        if self.proc.poll() is not None:
+            # Dead: its standby runner may hold the socket a moment longer, and a request sent now would
+            # be lost with it rather than refused.
+            self.alive = False
+            return None
         targets = [t for t, _ in fds] + [0] * (_MAX_FDS - len(fds))
         # what a runner spawned by the calling thread would inherit from it (see server.c)
         words = [0] * _CPU_WORDS
@@ -62,7 +67,11 @@ class RunnerServer:
                 words[cpu // 64] |= 1 << (cpu % 64)
         nice = os.getpriority(os.PRIO_PROCESS, 0)
         header = _HEADER.pack(len(fds), *targets, nice, *words)
-        payload = header + b"".join(os.fsencode(a) + b"\0" for a in args)
+        # (one join and one encode, as os.fsencode each: a run's Python side is on its critical path)
+        joined = "\0".join(args)
+        if joined.count("\0") != len(args) - 1:
+            raise ValueError("an argument holds a NUL byte")  # it would split into two for the runner
+        payload = header + joined.encode("utf-8", "surrogateescape") + b"\0"
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
         try:
             socket.send_fds(self.sock, [payload], [fd for _, fd in fds] + [status_w])
@@ -131,6 +140,16 @@ def server_for(runner: Path) -> RunnerServer | None:
             return None
         _REGISTRY.servers[runner] = server
         return server
+
+
+def close_servers() -> None:
+    """Ends this process's runner servers (the next run starts one again). Each one's standby runner
+    releases what it claimed ahead (a cgroup, a network namespace, a scratch tmpfs) before the server
+    exits, so that a cgroup parent can then be removed."""
+    with _REGISTRY.lock:
+        servers, _REGISTRY.servers = list(_REGISTRY.servers.values()), {}
+    for server in servers:
+        server.close()
 
 
 def server_pids() -> list[int]:

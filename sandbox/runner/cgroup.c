@@ -29,14 +29,15 @@ static int has_word(const char *path, const char *word) {
 }
 
 /* Removes cgroups left by runners that were killed (SIGKILL leaves no chance to clean up): a name
- * r<pid>-<ns> whose runner pid is gone. A cgroup still holding processes refuses rmdir, harmlessly. */
+ * r<pid>-<ns> (s<pid>-<ns>: a standby's) whose runner pid is gone. A cgroup still holding processes refuses
+ * rmdir, harmlessly. */
 static void cg_sweep(const char *parent) {
     DIR *d = opendir(parent);
     if (!d) return;
     struct dirent *de;
     while ((de = readdir(d))) {
         int pid;
-        if (de->d_type != DT_DIR || de->d_name[0] != 'r' || sscanf(de->d_name, "r%d-", &pid) != 1) continue;
+        if (de->d_type != DT_DIR || !strchr("rs", de->d_name[0]) || sscanf(de->d_name + 1, "%d-", &pid) != 1) continue;
         if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
@@ -150,11 +151,12 @@ void cg_pool_refill(struct cgroup *cg) {
     close(lock);
 }
 
-void cg_setup(struct cgroup *cg) {
+void cg_acquire(struct cgroup *cg, char kind) {
     char unique[128], path[600], v2root[512];
-    snprintf(unique, sizeof unique, "r%d-%lld", (int)getpid(), now_ns());
+    snprintf(unique, sizeof unique, "%c%d-%lld", kind, (int)getpid(), now_ns());
     memset(cg, 0, sizeof *cg);
     cg->cpu_fd = -1;
+    for (int i = 0; i < CG_STATS; i++) cg->stat_fd[i] = -1;
     if (O.no_cgroup) {
         cg->none = 1;
         return;
@@ -201,6 +203,35 @@ void cg_setup(struct cgroup *cg) {
             else cg_make_dir(dst[i], 512, path, unique);
         }
     }
+    /* Opened now rather than after the run: the result waits for their reads only. */
+    const char *stat_file[2][CG_STATS] = {
+        {"memory.max_usage_in_bytes", "memory.failcnt", "memory.oom_control", "memory.kmem.tcp.max_usage_in_bytes",
+         "memory.kmem.tcp.failcnt", "pids.events"},
+        {"memory.peak", "memory.events", NULL, NULL, NULL, "pids.events"}};
+    for (int i = 0; i < CG_STATS; i++) {
+        const char *name = stat_file[cg->v2][i];
+        snprintf(path, sizeof path, "%s/%s", i == CG_PIDS_EVENTS ? cg->pids : cg->mem, name ? name : "");
+        cg->stat_fd[i] = name ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", cg->cpu, cg->v2 ? "cpu.stat" : "cpuacct.usage");
+    cg->cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (cg->cpu_fd < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
+    char *dirs[3] = {cg->mem, cg->pids, cg->cpu};
+    cg->n_procs = cg->v2 ? 1 : 3;
+    for (int i = 0; i < cg->n_procs; i++) {
+        /* v1: the child joins while single-threaded, so moving its one thread (tasks) is moving the process;
+         * a write to cgroup.procs takes the global threadgroup rwsem for writing, which waits for an RCU
+         * grace period: 8-16 ms on this kind of VM (measured), against 0.03 ms through tasks. */
+        snprintf(path, sizeof path, "%s/%s", dirs[i], cg->v2 ? "cgroup.procs" : "tasks");
+        cg->procs_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+        if (cg->procs_fd[i] < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
+    }
+}
+
+/* The run's limits, written into the cgroup cg_acquire gave it. */
+void cg_limit(struct cgroup *cg) {
+    char path[600];
+    if (cg->none) return;
     char v[64];
     if (O.mem > 0) {
         snprintf(v, sizeof v, "%lld", O.mem);
@@ -226,19 +257,22 @@ void cg_setup(struct cgroup *cg) {
     snprintf(v, sizeof v, "%ld", O.procs);
     snprintf(path, sizeof path, "%s/pids.max", cg->pids);
     if (write_str(path, v)) meta_error("unavailable", "cannot set %s: %s", path, strerror(errno));
-    snprintf(path, sizeof path, "%s/%s", cg->cpu, cg->v2 ? "cpu.stat" : "cpuacct.usage");
-    cg->cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (cg->cpu_fd < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
-    char *dirs[3] = {cg->mem, cg->pids, cg->cpu};
-    cg->n_procs = cg->v2 ? 1 : 3;
-    for (int i = 0; i < cg->n_procs; i++) {
-        /* v1: the child joins while single-threaded, so moving its one thread (tasks) is moving the process;
-         * a write to cgroup.procs takes the global threadgroup rwsem for writing, which waits for an RCU
-         * grace period: 8-16 ms on this kind of VM (measured), against 0.03 ms through tasks. */
-        snprintf(path, sizeof path, "%s/%s", dirs[i], cg->v2 ? "cgroup.procs" : "tasks");
-        cg->procs_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
-        if (cg->procs_fd[i] < 0) meta_error("unavailable", "cannot open %s: %s", path, strerror(errno));
+}
+
+void cg_close(struct cgroup *cg) {
+    if (cg->cpu_fd >= 0) close(cg->cpu_fd);
+    cg->cpu_fd = -1;
+    for (int i = 0; i < CG_STATS; i++) {
+        if (cg->stat_fd[i] >= 0) close(cg->stat_fd[i]);
+        cg->stat_fd[i] = -1;
     }
+    for (int i = 0; i < cg->n_procs; i++) close(cg->procs_fd[i]);
+    cg->n_procs = 0;
+}
+
+void cg_setup(struct cgroup *cg) {
+    cg_acquire(cg, 'r');
+    cg_limit(cg);
 }
 
 long long cg_cpu_ns(struct cgroup *cg) {
@@ -304,32 +338,23 @@ int cg_join(struct cgroup *cg) {
 }
 
 void cg_read_final(struct cgroup *cg, struct run_meta *m) {
-    char path[600];
     m->cgroup_v2 = cg->v2;
     m->cgroup_none = cg->none;
     if (cg->none) return; /* main.c fills in what rusage tells */
+    const int *fd = cg->stat_fd;
+    m->peak = read_ll_fd(fd[CG_PEAK]);
     if (cg->v2) {
-        snprintf(path, sizeof path, "%s/memory.peak", cg->mem);
-        m->peak = read_ll(path);
-        snprintf(path, sizeof path, "%s/memory.events", cg->mem);
-        m->failcnt = read_key(path, "max");
-        m->oom_kill = read_key(path, "oom_kill");
+        m->failcnt = read_key_fd(fd[CG_FAILCNT], "max");
+        m->oom_kill = read_key_fd(fd[CG_FAILCNT], "oom_kill");
     } else {
-        snprintf(path, sizeof path, "%s/memory.max_usage_in_bytes", cg->mem);
-        m->peak = read_ll(path);
-        snprintf(path, sizeof path, "%s/memory.failcnt", cg->mem);
-        m->failcnt = read_ll(path);
-        snprintf(path, sizeof path, "%s/memory.oom_control", cg->mem);
-        m->oom_kill = read_key(path, "oom_kill");
+        m->failcnt = read_ll_fd(fd[CG_FAILCNT]);
+        m->oom_kill = read_key_fd(fd[CG_OOM], "oom_kill");
         /* Socket buffers are charged apart from memory.usage on v1: every byte counts in the peak. */
-        snprintf(path, sizeof path, "%s/memory.kmem.tcp.max_usage_in_bytes", cg->mem);
-        long long tcp = read_ll(path);
+        long long tcp = read_ll_fd(fd[CG_TCP_PEAK]);
         if (tcp > 0 && m->peak >= 0) m->peak += tcp;
         m->tcp_peak = tcp;
-        snprintf(path, sizeof path, "%s/memory.kmem.tcp.failcnt", cg->mem);
-        long long tcp_fail = read_ll(path);
+        long long tcp_fail = read_ll_fd(fd[CG_TCP_FAIL]);
         if (tcp_fail > 0 && m->failcnt >= 0) m->failcnt += tcp_fail;
     }
-    snprintf(path, sizeof path, "%s/pids.events", cg->pids);
-    m->pids_max_hits = read_key(path, "max");
+    m->pids_max_hits = read_key_fd(fd[CG_PIDS_EVENTS], "max");
 }

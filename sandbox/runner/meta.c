@@ -20,6 +20,7 @@ void json_str(FILE *f, const char *s) {
 }
 
 void meta_error(const char *kind, const char *fmt, ...) {
+    ahead_abandon(); /* a standby's failure ahead of its request is no run's error (ahead.c) */
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -59,6 +60,8 @@ void meta_write(const struct run_meta *r) {
     json_str(m, r->netns ? r->netns : "");
     fprintf(m, ", \"root\": \"%s\"", r->prepared_root ? "prepared" : "built");
     fprintf(m, ", \"cgroup_pool\": %s", r->cgroup_pool ? "true" : "false");
+    fputs(", \"ahead\": ", m);
+    json_str(m, r->ahead ? r->ahead : "");
     if (marks) {
         /* Each phase: the time since the previous mark, runner's and child's in time order. */
         marks_sort();

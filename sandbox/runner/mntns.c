@@ -65,6 +65,7 @@ static int template_make(const char *path) {
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null >= 0) dup2(null, 2);
         if (unshare(CLONE_NEWNS)) _exit(1);
+        mkdir_p(O.root_mnt, 0755);
         build_template_root(O.root_mnt);
         if (chdir(O.root_mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/"))
             _exit(1);
@@ -117,8 +118,8 @@ static void templates_trim(const char *dir, const char *keep) {
 }
 
 /* The prepared namespace for this run's inputs, made on first use; -1 if it cannot be made (remembered in
- * <path>.failed for RETRY_AFTER seconds). */
-static int template_open(const char *dir) {
+ * <path>.failed for RETRY_AFTER seconds when `remember`). */
+int template_open(const char *dir, int remember) {
     char path[4096], failed[4200], lockp[4200];
     snprintf(path, sizeof path, "%s/t-%016llx", dir, root_key());
     int fd = open_nsfs(path);
@@ -140,7 +141,7 @@ static int template_open(const char *dir) {
     if (fd < 0 && access(failed, F_OK)) {
         fd = template_make(path);
         if (fd >= 0) templates_trim(dir, path);
-        if (fd < 0) {
+        if (fd < 0 && remember) {
             int f = open(failed, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
             if (f >= 0) close(f);
         }
@@ -280,6 +281,18 @@ static int scratch_mount(void) {
     return m;
 }
 
+/* The run's scratch tmpfs as a detached mount, with its work/ (the program's) and tmp/; -1 on failure. */
+int scratch_make(void) {
+    int fd = scratch_mount();
+    if (fd < 0) return -1;
+    if (mkdirat(fd, "work", 0755) || fchownat(fd, "work", O.uid, O.gid, AT_SYMLINK_NOFOLLOW) ||
+        mkdirat(fd, "tmp", 01777) || fchmodat(fd, "tmp", 01777, 0)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* --ro paths under /tmp (outside the work dir): read-only trees on mount points of the scratch /tmp. */
 static int graft_ro(struct graft *g) {
     size_t w = strlen(O.workdir);
@@ -321,12 +334,9 @@ int graft_prepare(struct graft *g, const char *dir) {
     if (O.rootless || strncmp(O.workdir, "/tmp/", 5) || !O.workdir[5] || strstr(O.workdir, "/.") ||
         strstr(O.workdir, "//") || snprintf(rel, sizeof rel, "tmp/%s", O.workdir + 5) >= (int)sizeof rel)
         return -1;
-    g->scratch_fd = scratch_mount();
-    if (g->scratch_fd < 0) goto fail;
-    if (mkdirat(g->scratch_fd, "work", 0755) || fchownat(g->scratch_fd, "work", O.uid, O.gid, AT_SYMLINK_NOFOLLOW) ||
-        mkdirat(g->scratch_fd, "tmp", 01777) || fchmodat(g->scratch_fd, "tmp", 01777, 0) ||
-        mkdirs_at(g->scratch_fd, rel, 0755))
-        goto fail;
+    g->scratch_fd = ahead_scratch();
+    if (g->scratch_fd < 0) g->scratch_fd = scratch_make();
+    if (g->scratch_fd < 0 || mkdirs_at(g->scratch_fd, rel, 0755)) goto fail;
     /* Attached in build_root's order: /tmp, the --ro paths on it, the work dir, its entries, --rw paths. */
     int tmp_fd = (int)syscall(SYS_open_tree, g->scratch_fd, "tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (tmp_fd < 0 || add(g, tmp_fd, "/tmp") || graft_ro(g)) goto fail;
@@ -338,7 +348,8 @@ int graft_prepare(struct graft *g, const char *dir) {
     close(work);
     if (r || graft_rw(g)) goto fail;
     /* Last: a host without the mount API never makes a prepared namespace it cannot use. */
-    g->template_fd = template_open(dir);
+    g->template_fd = ahead_template(dir);
+    if (g->template_fd < 0) g->template_fd = template_open(dir, 1);
     if (g->template_fd < 0) goto fail;
     return 0;
 fail:

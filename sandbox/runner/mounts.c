@@ -243,6 +243,9 @@ void build_template_root(const char *R) {
 void build_root(void) {
     const char *R = O.root_mnt, *S = O.scratch_mnt;
     char path[4096], opts[128];
+    /* (the caller makes them once per process: made again if they vanished since) */
+    mkdir_p(R, 0755);
+    mkdir_p(S, 0755);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) meta_error("sandbox", "make / private: %s", strerror(errno));
     int local_masked = base_tree(R);
     long long disk = O.disk > 0 ? O.disk : 4096;

@@ -92,7 +92,7 @@ int shared_netns(const char *path) {
 static int pid_alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH); }
 
 /* Unmounts and removes pool entry `path` and its lock. */
-static void pool_release(const char *path) {
+void netns_release(const char *path) {
     char lock[4200];
     umount2(path, MNT_DETACH);
     unlink(path);
@@ -119,7 +119,7 @@ int netns_claim(const char *pool, char *claimed, size_t len) {
         /* Released after the run. An entry that vanished since readdir (released by another run) or was
          * is not a namespace goes now, lock included: `claimed` names one entry only. */
         if (fd >= 0) snprintf(claimed, len, "%s", path);
-        else pool_release(path);
+        else netns_release(path);
     }
     closedir(d);
     return fd;
@@ -138,7 +138,7 @@ static void pool_add(const char *pool) {
     if (t < 0) { unlink(lock); return; }
     close(t);
     if (bind_new_netns(path)) {
-        pool_release(path);
+        netns_release(path);
         return;
     }
     unlink(lock); /* ready */
@@ -146,7 +146,7 @@ static void pool_add(const char *pool) {
 
 void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed) {
     if (host_mnt_fd < 0 || setns(host_mnt_fd, CLONE_NEWNS)) return;
-    if (claimed[0]) pool_release(claimed);
+    if (claimed[0]) netns_release(claimed);
     char lockpath[4096];
     snprintf(lockpath, sizeof lockpath, "%s/.refill", pool);
     int l = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -182,7 +182,7 @@ void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed) {
         close(lf);
         buf[n > 0 ? n : 0] = 0;
         /* A claimer or maker that died without releasing (SIGKILL): its entry goes. */
-        if (n > 0 && !pid_alive((pid_t)atoi(buf))) pool_release(path);
+        if (n > 0 && !pid_alive((pid_t)atoi(buf))) netns_release(path);
     }
     if (d) closedir(d);
     for (; ready < POOL_TARGET; ready++) pool_add(pool);

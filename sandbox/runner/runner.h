@@ -64,11 +64,33 @@ extern struct opts O;
 
 /* One run, from `runner OPTIONS -- PROGRAM ARGS...`: a spawned runner's main, or a server's child. */
 int runner_main(int argc, char **argv);
+/* The command line into O (a usage error is a meta_error). */
+void runner_parse(int argc, char **argv);
 
 /* ---------------------------------------------------------------- server.c: the runner as a zygote */
 
 /* `runner --server FD`: forks one runner_main per request received on socket FD (see server.c). */
 int server_main(int sock);
+
+/* ---------------------------------------------------------------- ahead.c: a standby's head start */
+/* In a standby runner, before its request: makes what a run with the options of `argv` (the previous
+ * request's) would make first. Never fails: what cannot be made is left to the run. */
+void ahead_make(int argc, char **argv);
+/* In the run (O parsed): each piece made ahead when it was made for these options, else -1 / 0. */
+struct cgroup;
+int ahead_cgroup(struct cgroup *cg);
+int ahead_netns(int *host_mnt_fd, char *claimed, size_t len);
+int ahead_scratch(void);
+int ahead_template(const char *dir);
+unsigned long long ahead_huge(void);
+/* Moves what it made to fds `lo` and above (the request's are below); the lowest, or INT_MAX if none. */
+int ahead_relocate(int lo);
+/* What the run took of it, space-separated ("" for nothing). */
+const char *ahead_taken(void);
+/* Whatever the run did not take goes (after its result, or when the standby is no longer needed). */
+void ahead_release(void);
+/* Called by meta_error: while making ahead, abandons it (returns only otherwise). */
+void ahead_abandon(void);
 
 /* ---------------------------------------------------------------- meta.c: the measurements' JSON line */
 
@@ -82,6 +104,7 @@ struct run_meta {
     const char *netns; /* "pool": made ahead of need, "fresh": made in clone, "shared" */
     int prepared_root; /* the root came from a prepared mount namespace (mntns.c), not built for the run */
     int cgroup_pool;   /* the run's cgroup was claimed from the pool (cgroup.c), not made for it */
+    const char *ahead; /* what of the run a standby made ahead (ahead.c): "cgroup netns scratch root" */
 };
 
 /* The fd the meta line goes to (-1 until parsed: errors then go to stderr). */
@@ -113,9 +136,12 @@ long long read_ll_fd(int fd);
 long long read_ll(const char *path);
 /* Value of "key N" in a flat keyed file such as memory.oom_control or memory.events. */
 long long read_key(const char *path, const char *key);
+long long read_key_fd(int fd, const char *key);
 int mkdir_p(const char *path, mode_t mode);
 
 /* ---------------------------------------------------------------- cgroup.c: the run's cgroup */
+/* The files read once the run is over; v2 reads failcnt and oom_kill both from memory.events. */
+enum { CG_PEAK, CG_FAILCNT, CG_OOM, CG_TCP_PEAK, CG_TCP_FAIL, CG_PIDS_EVENTS, CG_STATS };
 
 struct cgroup {
     int v2, none;                        /* none: no cgroup at all (rootless without delegation) */
@@ -123,10 +149,17 @@ struct cgroup {
     char mem[512], pids[512], cpu[512]; /* directories (all the same in v2) */
     int cpu_fd;                          /* cpuacct.usage (ns) or cpu.stat (usec) */
     int procs_fd[3];
+    int stat_fd[CG_STATS];               /* what cg_read_final reads, opened ahead (-1: absent) */
     int n_procs;
 };
 
 void cg_setup(struct cgroup *cg);
+/* cg_setup's two halves: the cgroup itself (claimed or made, its files opened), then the run's limits.
+ * `kind` starts its name: 'r' a run's, 's' a standby's (ahead.c), then the runner's pid and a clock. */
+void cg_acquire(struct cgroup *cg, char kind);
+void cg_limit(struct cgroup *cg);
+/* Closes the files cg_acquire opened. */
+void cg_close(struct cgroup *cg);
 /* In the child: joins the cgroup (every controller). Returns 0 or -1 with errno set. */
 int cg_join(struct cgroup *cg);
 long long cg_cpu_ns(struct cgroup *cg);
@@ -197,6 +230,10 @@ struct graft {
  * when the run must build its root itself (no prepared namespace, a work dir outside /tmp, a kernel
  * without the mount API). */
 int graft_prepare(struct graft *g, const char *dir);
+/* The pieces of graft_prepare a standby makes ahead (ahead.c): the run's scratch tmpfs (detached, with its
+ * work/ and tmp/) and the prepared namespace for O's inputs; -1 when they cannot be made. */
+int scratch_make(void);
+int template_open(const char *dir, int remember);
 /* In the clone child: a private copy of the prepared namespace with the run's mounts attached; its root
  * is the sandbox's root. Returns 0 or an errno. */
 int graft_enter(struct graft *g);
@@ -226,6 +263,8 @@ int netns_claim(const char *pool, char *claimed, size_t len);
 /* After the run, with the caller's fds closed: releases `claimed` and tops the pool up, in the host's
  * mount namespace (`host_mnt_fd`). */
 void netns_pool_refill(const char *pool, int host_mnt_fd, const char *claimed);
+/* Unmounts and removes one pool entry (in the host's mount namespace). */
+void netns_release(const char *path);
 void bring_up_lo(void);
 
 /* ---------------------------------------------------------------- limits.c: rlimits */

@@ -56,6 +56,7 @@ int write_str(const char *path, const char *s) {
 
 long long read_ll_fd(int fd) {
     char buf[64];
+    if (fd < 0) return -1;
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return -1;
     buf[n] = 0;
@@ -72,11 +73,17 @@ long long read_ll(const char *path) {
 }
 
 long long read_key(const char *path, const char *key) {
-    char buf[4096];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
+    long long v = read_key_fd(fd, key);
     close(fd);
+    return v;
+}
+
+long long read_key_fd(int fd, const char *key) {
+    char buf[4096];
+    if (fd < 0) return -1;
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return -1;
     buf[n] = 0;
     size_t kl = strlen(key);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -21,10 +22,16 @@ pytestmark = pytest.mark.root
 PY = "/usr/bin/python3"
 
 
+def _live_standby(name: str) -> bool:
+    match = re.fullmatch(r"s(\d+)-\d+", name)
+    return match is not None and Path(f"/proc/{match.group(1)}").exists()
+
+
 def cgroup_children(config: SandboxConfig) -> list[str]:
     """The run cgroups left under the test's parent, once the runners had a second to remove them: a
     runner removes its cgroup just after the result is out (the tree is dead by then). The pool of
-    never-used cgroups is not a run's (test_cgroup_pool.py checks it)."""
+    never-used cgroups is not a run's (test_cgroup_pool.py checks it), nor is the one a live standby
+    runner claimed for the next run (s<pid>-<ns>: one whose runner is gone would be a leak)."""
     deadline = time.monotonic() + 2.0
     while True:
         found = []
@@ -32,7 +39,11 @@ def cgroup_children(config: SandboxConfig) -> list[str]:
         for ctrl in ("memory", "pids", "cpuacct"):
             parent = config.cgroup_root / ctrl / config.cgroup_name
             if parent.is_dir():
-                found += [p.name for p in parent.iterdir() if p.is_dir() and p not in pool]
+                found += [
+                    p.name
+                    for p in parent.iterdir()
+                    if p.is_dir() and p not in pool and not _live_standby(p.name)
+                ]
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.01)
