@@ -265,6 +265,7 @@ static void standby_took(int judge, struct standby *sb, struct server_run *runs,
     sb->pid = 0;
     if (n <= 0 || n_got != 1) {
         for (int i = 0; i < n_got; i++) close(fds[i]);
+        if (n != 0) kill(pid, SIGKILL); /* (a word it cannot have sent: never wait for its run) */
         int st = 0;
         waitpid(pid, &st, 0);
         if (WIFEXITED(st) && WEXITSTATUS(st) == 0) judge_gone();
