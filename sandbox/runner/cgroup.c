@@ -72,7 +72,7 @@ static void cg_enable(const char *dir) {
 
 /* ---------------------------------------------------------------- the pool of never-used cgroups (v1) */
 
-/* Making a run's three v1 cgroups (memory, pids, cpuacct) is most of cg_setup's cost (mkdir creates every
+/* Making a run's three v1 cgroups (memory, pids, cpuacct) is most of cg_acquire's cost (mkdir creates every
  * control file). A small pool of cgroups made ahead of need takes it off the run's critical path: entry
  * p<maker pid>-<ns>, the same name in the three hierarchies, made after a run's result is out and used by
  * exactly one run, never reused (counters such as max_usage_in_bytes and failcnt only grow: a used cgroup
@@ -268,11 +268,6 @@ void cg_close(struct cgroup *cg) {
     }
     for (int i = 0; i < cg->n_procs; i++) close(cg->procs_fd[i]);
     cg->n_procs = 0;
-}
-
-void cg_setup(struct cgroup *cg) {
-    cg_acquire(cg, 'r');
-    cg_limit(cg);
 }
 
 long long cg_cpu_ns(struct cgroup *cg) {

@@ -28,20 +28,9 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NSFS_MAGIC_ 0x6e736673
-
-static int open_nsfs(const char *path) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct statfs sf;
-    if (fd >= 0 && !fstatfs(fd, &sf) && sf.f_type == NSFS_MAGIC_) return fd;
-    if (fd >= 0) close(fd);
-    return -1;
-}
 
 /* Makes the namespace in a child (unshare moves the caller) and keeps it by a bind mount at `path`, made
  * here in the host's namespace. The child reports nothing to the caller: any failure only means no
@@ -206,21 +195,7 @@ static int graft_workdir(struct graft *g, int work) {
         char host[4096], dst[4096];
         snprintf(host, sizeof host, "%s/%s", O.workdir, de->d_name);
         snprintf(dst, sizeof dst, "%s/%s", O.workdir, de->d_name);
-        struct stat st;
-        if (lstat(host, &st)) continue;
-        if (S_ISLNK(st.st_mode)) {
-            char target[4096];
-            ssize_t n = readlink(host, target, sizeof target - 1);
-            if (n < 0) continue;
-            target[n] = 0;
-            if (!symlinkat(target, work, de->d_name)) fchownat(work, de->d_name, O.uid, O.gid, AT_SYMLINK_NOFOLLOW);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) mkdirat(work, de->d_name, 0755);
-        else if (S_ISREG(st.st_mode)) {
-            int fd = openat(work, de->d_name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-            if (fd >= 0) close(fd);
-        } else continue;
+        if (workdir_entry(work, de->d_name, host) != 1) continue;
         int fd = clone_tree(host);
         r = fd < 0 ? -1 : add(g, fd, dst);
         if (!r) g->entry[g->n_entries++] = strdup(de->d_name);

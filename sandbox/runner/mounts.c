@@ -238,6 +238,25 @@ void build_template_root(const char *R) {
     seal_root(R, local_masked);
 }
 
+int workdir_entry(int work, const char *name, const char *host) {
+    struct stat st;
+    if (lstat(host, &st)) return 0;
+    if (S_ISLNK(st.st_mode)) {
+        char target[4096];
+        ssize_t n = readlink(host, target, sizeof target - 1);
+        if (n < 0) return 0;
+        target[n] = 0;
+        if (!symlinkat(target, work, name)) fchownat(work, name, O.uid, O.gid, AT_SYMLINK_NOFOLLOW);
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) mkdirat(work, name, 0755);
+    else if (S_ISREG(st.st_mode)) {
+        int fd = openat(work, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) close(fd);
+    } else return 0;
+    return 1;
+}
+
 /* Builds the sandbox's root at O.root_mnt and the writable tmpfs at O.scratch_mnt. Runs in the runner's
  * private mount namespace, so the host never sees these mounts; the program inherits a copy. */
 void build_root(void) {
@@ -269,6 +288,8 @@ void build_root(void) {
     /* The work dir: a directory of the scratch tmpfs, with the host work dir's entries bound into it. */
     char work[4096];
     snprintf(work, sizeof work, "%s/work", S);
+    int work_fd = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (work_fd < 0) meta_error("sandbox", "open %s: %s", work, strerror(errno));
     DIR *dir = opendir(O.workdir);
     if (!dir) meta_error("sandbox", "open work dir %s: %s", O.workdir, strerror(errno));
     struct dirent *de;
@@ -277,25 +298,12 @@ void build_root(void) {
         char host[4096], dst[4096];
         snprintf(host, sizeof host, "%s/%s", O.workdir, de->d_name);
         snprintf(dst, sizeof dst, "%s/%s", work, de->d_name);
-        struct stat st;
-        if (lstat(host, &st)) continue;
-        if (S_ISLNK(st.st_mode)) {
-            char target[4096];
-            ssize_t n = readlink(host, target, sizeof target - 1);
-            if (n < 0) continue;
-            target[n] = 0;
-            if (symlink(target, dst) == 0) lchown(dst, O.uid, O.gid);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) mkdir(dst, 0755);
-        else if (S_ISREG(st.st_mode)) {
-            int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-            if (fd >= 0) close(fd);
-        } else continue;
+        if (workdir_entry(work_fd, de->d_name, host) != 1) continue;
         if (mount(host, dst, NULL, MS_BIND | MS_REC, NULL))
             meta_error("sandbox", "bind %s: %s", host, strerror(errno));
         mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL);
     }
+    close(work_fd);
     closedir(dir);
     char wd_dst[4096];
     snprintf(wd_dst, sizeof wd_dst, "%s%s", R, O.workdir);

@@ -138,6 +138,9 @@ long long read_ll(const char *path);
 long long read_key(const char *path, const char *key);
 long long read_key_fd(int fd, const char *key);
 int mkdir_p(const char *path, mode_t mode);
+/* An fd of the namespace file kept (bind-mounted) at `path`, or -1 when there is none there. */
+#define NSFS_MAGIC 0x6e736673
+int open_nsfs(const char *path);
 
 /* ---------------------------------------------------------------- cgroup.c: the run's cgroup */
 /* The files read once the run is over; v2 reads failcnt and oom_kill both from memory.events. */
@@ -153,8 +156,8 @@ struct cgroup {
     int n_procs;
 };
 
-void cg_setup(struct cgroup *cg);
-/* cg_setup's two halves: the cgroup itself (claimed or made, its files opened), then the run's limits.
+/* A run's cgroup in two halves: the cgroup itself (claimed or made, its files opened), then the run's
+ * limits.
  * `kind` starts its name: 'r' a run's, 's' a standby's (ahead.c), then the runner's pid and a clock. */
 void cg_acquire(struct cgroup *cg, char kind);
 void cg_limit(struct cgroup *cg);
@@ -197,6 +200,10 @@ void rq_final(struct rqwait *w, pid_t pid);
 /* Builds the root at O.root_mnt and the writable tmpfs at O.scratch_mnt, in the runner's private mount
  * namespace. */
 void build_root(void);
+/* Host work-dir entry `name` (at host path `host`) on the sandbox's work dir `work`: a symlink copied as
+ * it is, owned by the program's uid; a directory or regular file as an empty mount point. Returns 1 when
+ * the host entry is to be mounted there, 0 when done (a symlink) or skipped (anything else). */
+int workdir_entry(int work, const char *name, const char *host);
 /* In the child: makes the prepared root the root. Returns 0 or -1 with errno set. */
 int enter_root(void);
 /* Copies what the program created in the scratch work dir back to the host work dir; `scratch_fd` is the

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 struct marks *marks;
@@ -90,6 +91,14 @@ long long read_key_fd(int fd, const char *key) {
     for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (!strncmp(line, key, kl) && line[kl] == ' ') return strtoll(line + kl + 1, NULL, 10);
     }
+    return -1;
+}
+
+int open_nsfs(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct statfs sf;
+    if (fd >= 0 && !fstatfs(fd, &sf) && sf.f_type == NSFS_MAGIC) return fd;
+    if (fd >= 0) close(fd);
     return -1;
 }
 
