@@ -1,4 +1,5 @@
-"""Fixtures: small C programs compiled once per session, a per-test cgroup parent name."""
+"""Fixtures: small C programs compiled once per session, a per-test cgroup parent name; and the runner's
+command line for the tests that drive the runner directly (to read its whole meta line)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import SandboxConfig, drain_cgroup_pool
+from sandbox import Limits, SandboxConfig, drain_cgroup_pool
+from sandbox.native import _command
 
 PROGRAMS = {
     "busy": "int main(void){volatile unsigned long x=0;for(;;)x++;}",
@@ -66,3 +68,26 @@ def config() -> Iterator[SandboxConfig]:
                 parent.rmdir()
                 break
             time.sleep(0.01)
+
+
+def runner_args(
+    config: SandboxConfig,
+    argv: list[str],
+    limits: Limits,
+    workdir: Path,
+    meta_fd: int,
+    readonly_paths: tuple[Path, ...] = (),
+) -> list[str]:
+    """The runner's command line for one run of ``argv``, as the native backend makes it (its output
+    discarded, its meta line to ``meta_fd``)."""
+    return _command(config).argv(
+        argv,
+        limits,
+        workdir=workdir,
+        env=None,
+        readonly_paths=readonly_paths,
+        writable_paths=[],
+        meta_fd=meta_fd,
+        out_fd=None,
+        err_fd=None,
+    )

@@ -14,8 +14,7 @@ import pytest
 
 from sandbox import Limits, SandboxConfig, Status, run
 from sandbox.native import read_all
-from sandbox.runner_build import runner_path
-from sandbox.runner_protocol import RunnerCommand
+from tests.sandbox.conftest import runner_args
 
 pytestmark = pytest.mark.root
 
@@ -26,21 +25,8 @@ def _meta(
     workdir: Path, config: SandboxConfig, script: str, readonly_paths: tuple[Path, ...] = ()
 ) -> dict[str, object]:
     """Runs `sh -c script` through the runner directly: its meta line says which root the run had."""
-    command = RunnerCommand.for_config(runner_path(config), config)
-    (command.mounts / "root").mkdir(parents=True, exist_ok=True)
-    (command.mounts / "scratch").mkdir(exist_ok=True)
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
-    args = command.argv(
-        [SH, "-c", script],
-        Limits(processes=4),
-        workdir=workdir,
-        env=None,
-        readonly_paths=readonly_paths,
-        writable_paths=[],
-        meta_fd=meta_w,
-        out_fd=None,
-        err_fd=None,
-    )
+    args = runner_args(config, [SH, "-c", script], Limits(processes=4), workdir, meta_w, readonly_paths)
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(meta_w,))
     os.close(meta_w)
     raw = read_all(meta_r)

@@ -15,8 +15,9 @@ import pytest
 
 from sandbox import Limits, MiB, SandboxConfig, Status, drain_cgroup_pool, run
 from sandbox.host import find_cgroup
-from sandbox.native import _command, read_all
+from sandbox.native import read_all
 from sandbox.runner_server import close_servers, server_for
+from tests.sandbox.conftest import runner_args
 
 pytestmark = pytest.mark.root
 
@@ -28,19 +29,8 @@ def _served(
 ) -> dict[str, object]:
     """One run of /bin/true through this process's runner server, as the native backend starts it: the
     runner's meta line (which says what of the run was made ahead)."""
-    command = _command(config)
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
-    args = command.argv(
-        ["/bin/true"],
-        limits,
-        workdir=workdir,
-        env=None,
-        readonly_paths=readonly_paths,
-        writable_paths=[],
-        meta_fd=meta_w,
-        out_fd=None,
-        err_fd=None,
-    )
+    args = runner_args(config, ["/bin/true"], limits, workdir, meta_w, readonly_paths)
     server = server_for(Path(args[0]))
     assert server is not None
     null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
