@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from contests.app.cli.options import current_settings
+from contests.app.cli.options import current_settings, time_scale_option
 
 _FORMATS = ("kattis", "polygon", "codecontests", "openr1", "cf-api")
 
@@ -165,13 +165,7 @@ def fetch(
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--no-judge", is_flag=True, help="only check files; do not compile or run anything")
 @click.option("--jobs", type=click.IntRange(1), help="parallel judging workers")
-@click.option(
-    "--time-scale",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="multiply every time limit (judging on slower hardware); recorded in the report",
-)
+@time_scale_option("the report")
 @click.option("--json", "as_json", is_flag=True)
 def validate(path: Path, no_judge: bool, jobs: int | None, time_scale: float, as_json: bool) -> None:
     """Check a contest dir, problem dir or Kattis package: tests, checker, jury solutions' verdicts."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from contests.app.cli.options import current_settings, sandbox_option
+from contests.app.cli.options import current_settings, sandbox_option, time_scale_option
 
 
 class _DefaultRun(click.Group):
@@ -48,13 +48,7 @@ def judge() -> None:
 @click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="override, CPU seconds"
 )
-@click.option(
-    "--time-scale",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="multiply the time limit (judging on slower hardware); recorded in the result",
-)
+@time_scale_option("the result")
 def run(
     problem: Path,
     sources: tuple[Path, ...],

@@ -7,7 +7,8 @@ the command then passes down. Nothing here writes the environment.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -15,6 +16,8 @@ from contests.app.cli.errors import CpeloUsageError
 
 if TYPE_CHECKING:
     from contests.app.settings import Settings
+
+FC = TypeVar("FC", bound=Callable[..., object])
 
 ESTIMATOR_CHOICE = click.Choice(["cf-performance", "expected-rank", "mle", "replay", "difficulty"])
 TIMING_CHOICE = click.Choice(["zero", "human-median", "alphacode", "latency"])
@@ -58,3 +61,15 @@ sandbox_option = click.option(
     help="Sandbox backend for untrusted code (default: CPELO_SANDBOX_BACKEND or native); docker runs "
     "every test through the native runner inside a hardened container.",
 )
+
+
+def time_scale_option(recorded_in: str) -> Callable[[FC], FC]:
+    """``--time-scale``: every time limit multiplied (judging on slower hardware), and said so in
+    ``recorded_in``."""
+    return click.option(
+        "--time-scale",
+        type=click.FloatRange(min=0, min_open=True),
+        default=1.0,
+        show_default=True,
+        help=f"Multiply every time limit (judging on slower hardware); recorded in {recorded_in}.",
+    )

@@ -13,7 +13,13 @@ from urllib.parse import urlparse
 import click
 
 from contests.app.cli.errors import CpeloUsageError
-from contests.app.cli.options import ESTIMATOR_CHOICE, TIMING_CHOICE, current_settings, sandbox_option
+from contests.app.cli.options import (
+    ESTIMATOR_CHOICE,
+    TIMING_CHOICE,
+    current_settings,
+    sandbox_option,
+    time_scale_option,
+)
 
 
 def _date(value: str | None, flag: str) -> datetime | None:
@@ -140,13 +146,7 @@ def _agent_options(func: Callable[..., None]) -> Callable[..., None]:
     help="cluster/majority: mutate the public examples, or ask the agent (openai) for inputs, kept when the "
     "problem's input validator accepts them.",
 )
-@click.option(
-    "--time-scale",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="Multiply every time limit (judging on slower hardware); recorded in the results and reports.",
-)
+@time_scale_option("the results and reports")
 @click.option("--filter-samples", is_flag=True, help="Alias of --select filter-examples.")
 @click.option(
     "--protocol",
