@@ -21,16 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sandbox import Limits
 from sandbox.config import SandboxConfig
-from sandbox.native import read_all
-from sandbox.runner_build import runner_path
-from sandbox.runner_protocol import RunnerCommand
+from sandbox.native import _command, read_all
 from sandbox.runner_server import server_for
 
 
 def one_run(argv: list[str], workdir: Path, config: SandboxConfig) -> dict[str, float]:
-    command = RunnerCommand.for_config(runner_path(config), config)
-    (command.mounts / "root").mkdir(parents=True, exist_ok=True)
-    (command.mounts / "scratch").mkdir(exist_ok=True)
+    command = _command(config)  # the native backend's, made once per config
     meta_r, meta_w = os.pipe2(os.O_CLOEXEC)
     args = command.argv(
         argv,
