@@ -207,8 +207,12 @@ int runner_main(int argc, char **argv) {
     int watch_exec = prepared;
 
     struct stream streams[2];
+    /* Each stream closes its destination at its own EOF: given one fd for both, the stream that ends
+     * first would close it under the other, whose output after that is lost. Each gets its own. */
+    int err_fd = O.err_fd >= 0 && O.err_fd == O.out_fd ? fcntl(O.out_fd, F_DUPFD_CLOEXEC, 3) : O.err_fd;
+    if (O.err_fd >= 0 && err_fd < 0) meta_error("sandbox", "dup stderr's destination: %s", strerror(errno));
     stream_init(&streams[0], out_pipe[0], O.out_fd, O.out_limit, "stdout_bytes");
-    stream_init(&streams[1], err_pipe[0], O.err_fd, O.err_limit, "stderr_bytes");
+    stream_init(&streams[1], err_pipe[0], err_fd, O.err_limit, "stderr_bytes");
     const char *killed_by = NULL;
     int init_done = 0, init_status = 0;
     long long cpu = 0;

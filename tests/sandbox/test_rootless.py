@@ -135,3 +135,12 @@ def test_rootless_keeps_nothing_running(base: Path) -> None:
     assert result.status is Status.OK
     alive = subprocess.run(["pgrep", "-f", "sleep 1000"], capture_output=True, text=True, check=False)
     assert alive.stdout.strip() == ""
+
+
+def test_stdout_and_stderr_to_one_fd_lose_nothing(base: Path) -> None:
+    # Each stream closes its destination at its own end: given one fd for both, the stream that ends
+    # first (stderr, closed here at once) must not close it under the other one.
+    script = "exec 2>&-; sleep 0.2; echo last"
+    result, out = rootless_run(base, ["/bin/sh", "-c", script], ROOMY)
+    assert result.status is Status.OK, result.message
+    assert out == "last\n"
