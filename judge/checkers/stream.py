@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 64 * 1024  # bytes read at a time
-CAP = 1024 * 1024  # longest token or line kept as bytes
+CAP = 1024 * 1024  # longest token or line kept as bytes (at least CHUNK: a token whole inside one chunk
+# is yielded as bytes unmeasured, so a larger CHUNK would keep some long tokens as bytes, others as digests)
 HEAD = 256  # bytes of a long item kept for messages
 
 # testlib's blanks; see the module docstring.
